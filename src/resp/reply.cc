@@ -1,0 +1,139 @@
+#include "resp/reply.h"
+
+#include <cstring>
+
+#include "util/numbers.h"
+
+namespace rkv::resp {
+
+void Reply::header(char type, int64_t n) {
+  char* p = buf_->reserve(kMaxInt64Chars + 3);
+  p[0] = type;
+  size_t len = 1 + format_int64(n, p + 1);
+  p[len++] = '\r';
+  p[len++] = '\n';
+  buf_->commit(len);
+}
+
+void Reply::simple(std::string_view s) {
+  char* p = buf_->reserve(s.size() + 3);
+  p[0] = '+';
+  std::memcpy(p + 1, s.data(), s.size());
+  p[s.size() + 1] = '\r';
+  p[s.size() + 2] = '\n';
+  buf_->commit(s.size() + 3);
+}
+
+void Reply::error(std::string_view msg) {
+  // An error must stay one line: Redis replaces newlines with spaces.
+  char* p = buf_->reserve(msg.size() + 3);
+  p[0] = '-';
+  for (size_t i = 0; i < msg.size(); i++) {
+    char c = msg[i];
+    p[i + 1] = (c == '\r' || c == '\n') ? ' ' : c;
+  }
+  p[msg.size() + 1] = '\r';
+  p[msg.size() + 2] = '\n';
+  buf_->commit(msg.size() + 3);
+}
+
+void Reply::integer(int64_t v) { header(':', v); }
+
+void Reply::bulk(std::string_view s) {
+  if (s.size() >= ReplyBuffer::kBlockSize) {
+    header('$', static_cast<int64_t>(s.size()));
+    buf_->append(s);
+    buf_->append("\r\n");
+    return;
+  }
+  char* p = buf_->reserve(s.size() + kMaxInt64Chars + 5);
+  p[0] = '$';
+  size_t len = 1 + format_int64(static_cast<int64_t>(s.size()), p + 1);
+  p[len++] = '\r';
+  p[len++] = '\n';
+  std::memcpy(p + len, s.data(), s.size());
+  len += s.size();
+  p[len++] = '\r';
+  p[len++] = '\n';
+  buf_->commit(len);
+}
+
+void Reply::bulk_int(int64_t v) {
+  char digits[kMaxInt64Chars];
+  bulk(std::string_view(digits, format_int64(v, digits)));
+}
+
+void Reply::null() { buf_->append(proto_ >= 3 ? std::string_view("_\r\n") : "$-1\r\n"); }
+void Reply::null_array() { buf_->append(proto_ >= 3 ? std::string_view("_\r\n") : "*-1\r\n"); }
+void Reply::array(size_t n) { header('*', static_cast<int64_t>(n)); }
+void Reply::map(size_t n) {
+  if (proto_ >= 3)
+    header('%', static_cast<int64_t>(n));
+  else
+    header('*', static_cast<int64_t>(n * 2));
+}
+void Reply::set(size_t n) { header(proto_ >= 3 ? '~' : '*', static_cast<int64_t>(n)); }
+void Reply::push(size_t n) { header(proto_ >= 3 ? '>' : '*', static_cast<int64_t>(n)); }
+void Reply::attribute(size_t n) { header('|', static_cast<int64_t>(n)); }
+
+void Reply::dbl(double v) {
+  char num[64];
+  size_t n = format_double(v, num, sizeof(num));
+  if (proto_ >= 3) {
+    buf_->append(",");
+    buf_->append(num, n);
+    buf_->append("\r\n");
+  } else {
+    bulk(std::string_view(num, n));
+  }
+}
+
+void Reply::boolean(bool v) {
+  if (proto_ >= 3)
+    buf_->append(v ? std::string_view("#t\r\n") : "#f\r\n");
+  else
+    buf_->append(v ? std::string_view(":1\r\n") : ":0\r\n");
+}
+
+void Reply::verbatim(std::string_view s, std::string_view format) {
+  if (proto_ < 3) {
+    bulk(s);
+    return;
+  }
+  header('=', static_cast<int64_t>(s.size() + format.size() + 1));
+  buf_->append(format);
+  buf_->append(":");
+  buf_->append(s);
+  buf_->append("\r\n");
+}
+
+void Reply::big_number(std::string_view digits) {
+  if (proto_ < 3) {
+    bulk(digits);
+    return;
+  }
+  buf_->append("(");
+  buf_->append(digits);
+  buf_->append("\r\n");
+}
+
+void Reply::end_deferred(size_t handle, Aggregate kind, size_t n) {
+  char tmp[kMaxInt64Chars + 3];
+  char type = '*';
+  int64_t count = static_cast<int64_t>(n);
+  if (kind == Aggregate::kMap) {
+    if (proto_ >= 3)
+      type = '%';
+    else
+      count *= 2;
+  } else if (kind == Aggregate::kSet && proto_ >= 3) {
+    type = '~';
+  }
+  tmp[0] = type;
+  size_t len = 1 + format_int64(count, tmp + 1);
+  tmp[len++] = '\r';
+  tmp[len++] = '\n';
+  buf_->fill_deferred(handle, std::string_view(tmp, len));
+}
+
+}  // namespace rkv::resp

@@ -1,0 +1,76 @@
+// Client: one connection's protocol state (query buffer, parser, replies, db, auth...).
+//
+// A Client never calls the kernel itself: bytes come and go through its net::Connection,
+// and the Server decides when to read, execute and flush. A client is only destroyed by
+// the Server between event dispatches (before_sleep), so a handler may mark any client,
+// itself included, for closing without invalidating pointers in use.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "net/connection.h"
+#include "resp/parser.h"
+#include "resp/reply.h"
+#include "resp/reply_buffer.h"
+#include "server/query_buffer.h"
+
+namespace rkv::server {
+
+class Server;
+
+class Client final : public net::ConnectionHandler {
+ public:
+  Client(Server& server, std::unique_ptr<net::Connection> conn, uint64_t id, int64_t now_ms);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  uint64_t id() const { return id_; }
+  net::Connection& conn() { return *conn_; }
+  const net::Connection& conn() const { return *conn_; }
+
+  void on_readable() override;
+  void on_writable() override;
+
+  // Output: handlers write through reply(); the Server flushes in before_sleep.
+  resp::Reply& reply() { return reply_; }
+  resp::ReplyBuffer& out() { return out_; }
+  bool has_pending_output() const { return !out_.empty(); }
+
+  // Closing: after the pending reply has been written, or at once.
+  void close_after_reply() { close_after_reply_ = true; }
+  bool closing_after_reply() const { return close_after_reply_; }
+  bool close_asap() const { return close_asap_; }
+  void mark_close_asap() { close_asap_ = true; }
+
+  int resp_version() const { return reply_.proto(); }
+  void set_resp_version(int v) { reply_.set_proto(v); }
+
+  // State read and changed by command handlers.
+  std::string name;
+  int db_index = 0;
+  bool authenticated = false;
+  std::string user = "default";
+  int64_t ctime_ms;
+  int64_t last_interaction_ms;
+  std::string last_command = "NULL";
+  uint64_t commands_processed = 0;
+
+  QueryBuffer query;
+  resp::RequestParser parser;
+  bool in_pending_writes = false;  // on Server's pending-writes list
+  bool write_watched = false;      // waiting for the socket to drain
+
+ private:
+  Server& server_;
+  std::unique_ptr<net::Connection> conn_;
+  uint64_t id_;
+  resp::ReplyBuffer out_;
+  resp::Reply reply_;
+  bool close_after_reply_ = false;
+  bool close_asap_ = false;
+};
+
+}  // namespace rkv::server

@@ -1,0 +1,435 @@
+#include "server/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+
+#include "resp/parser.h"
+#include "util/glob.h"
+#include "util/numbers.h"
+
+namespace rkv::server {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+enum class Kind { kBool, kInt, kMemory, kString, kEnum, kSpecial };
+
+struct Param {
+  std::string_view name;
+  std::string_view alias;
+  Kind kind;
+  bool mutable_at_runtime;
+  int64_t min, max;
+  std::span<const std::string_view> enum_values;
+  // Exactly one of these member pointers is set, by kind.
+  bool Config::*b = nullptr;
+  int Config::*i = nullptr;
+  int64_t Config::*l = nullptr;
+  std::string Config::*s = nullptr;
+  // For kSpecial parameters.
+  std::string (*get_special)(const Config&) = nullptr;
+  ConfigError (*set_special)(Config&, std::span<const std::string>) = nullptr;
+};
+
+constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning", "nothing"};
+constexpr std::string_view kDebugModes[] = {"no", "yes", "local"};
+constexpr std::string_view kFsync[] = {"always", "everysec", "no"};
+constexpr std::string_view kPolicies[] = {"volatile-lru", "volatile-lfu", "volatile-random",
+                                          "volatile-ttl", "allkeys-lru", "allkeys-lfu",
+                                          "allkeys-random", "noeviction"};
+constexpr std::string_view kBackends[] = {"epoll", "kqueue", "poll", "io_uring"};
+
+Param B(std::string_view n, bool Config::*m, bool mut = true) {
+  Param p{n, {}, Kind::kBool, mut, 0, 0, {}};
+  p.b = m;
+  return p;
+}
+Param I(std::string_view n, int Config::*m, int64_t lo, int64_t hi, bool mut = true) {
+  Param p{n, {}, Kind::kInt, mut, lo, hi, {}};
+  p.i = m;
+  return p;
+}
+Param L(std::string_view n, int64_t Config::*m, int64_t lo, int64_t hi, bool mut = true) {
+  Param p{n, {}, Kind::kInt, mut, lo, hi, {}};
+  p.l = m;
+  return p;
+}
+Param M(std::string_view n, int64_t Config::*m, int64_t lo, int64_t hi, bool mut = true) {
+  Param p{n, {}, Kind::kMemory, mut, lo, hi, {}};
+  p.l = m;
+  return p;
+}
+Param S(std::string_view n, std::string Config::*m, bool mut = true) {
+  Param p{n, {}, Kind::kString, mut, 0, 0, {}};
+  p.s = m;
+  return p;
+}
+Param E(std::string_view n, std::string Config::*m, std::span<const std::string_view> values,
+        bool mut = true) {
+  Param p{n, {}, Kind::kEnum, mut, 0, 0, values};
+  p.s = m;
+  return p;
+}
+Param A(Param p, std::string_view alias) {
+  p.alias = alias;
+  return p;
+}
+
+std::string get_bind(const Config& c) {
+  std::string out;
+  for (const auto& a : c.bind) {
+    if (!out.empty()) out += ' ';
+    out += a;
+  }
+  return out;
+}
+ConfigError set_bind(Config& c, std::span<const std::string> args) {
+  if (args.empty()) return {"wrong number of arguments"};
+  if (args.size() > 16) return {"Too many bind addresses specified."};
+  c.bind.assign(args.begin(), args.end());
+  return {};
+}
+std::string get_unixsocketperm(const Config& c) {
+  char buf[16];
+  snprintf(buf, sizeof(buf), "%o", c.unixsocketperm);
+  return buf;
+}
+ConfigError set_unixsocketperm(Config& c, std::span<const std::string> args) {
+  if (args.size() != 1) return {"wrong number of arguments"};
+  char* end = nullptr;
+  long v = strtol(args[0].c_str(), &end, 8);
+  if (*end || v < 0 || v > 0777) return {"Invalid socket file permissions"};
+  c.unixsocketperm = static_cast<int>(v);
+  return {};
+}
+std::string get_save(const Config& c) { return c.save; }
+ConfigError set_save(Config& c, std::span<const std::string> args) {
+  // "save <seconds> <changes> [...]" pairs, or "save ''" to disable.
+  if (args.size() == 1 && args[0].empty()) {
+    c.save.clear();
+    return {};
+  }
+  std::vector<std::string> words;
+  for (const auto& a : args) {
+    std::string_view v = a;
+    size_t pos = 0;
+    while (pos < v.size()) {
+      size_t sp = v.find(' ', pos);
+      if (sp == std::string_view::npos) sp = v.size();
+      if (sp > pos) words.emplace_back(v.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+  }
+  if (words.size() % 2 != 0) return {"Invalid save parameters"};
+  for (const auto& w : words)
+    if (!parse_int64(w) || *parse_int64(w) < 0) return {"Invalid save parameters"};
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  c.save = out;
+  return {};
+}
+std::string get_cobl(const Config& c) { return c.client_output_buffer_limit; }
+ConfigError set_cobl(Config& c, std::span<const std::string> args) {
+  // Accepts one or more "class hard soft seconds" groups; keeps the others.
+  std::vector<std::string> words;
+  for (const auto& a : args) {
+    size_t pos = 0;
+    std::string_view v = a;
+    while (pos < v.size()) {
+      size_t sp = v.find(' ', pos);
+      if (sp == std::string_view::npos) sp = v.size();
+      if (sp > pos) words.emplace_back(v.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+  }
+  if (words.empty() || words.size() % 4 != 0) return {"Wrong number of arguments in buffer limit configuration."};
+  std::string classes[3] = {"normal 0 0 0", "slave 268435456 67108864 60",
+                            "pubsub 33554432 8388608 60"};
+  {
+    // Start from the current values.
+    std::vector<std::string> cur;
+    std::string_view v = c.client_output_buffer_limit;
+    size_t pos = 0;
+    while (pos < v.size()) {
+      size_t sp = v.find(' ', pos);
+      if (sp == std::string_view::npos) sp = v.size();
+      if (sp > pos) cur.emplace_back(v.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+    for (size_t k = 0; k + 3 < cur.size(); k += 4) {
+      int idx = cur[k] == "normal" ? 0 : cur[k] == "slave" ? 1 : 2;
+      classes[idx] = cur[k] + " " + cur[k + 1] + " " + cur[k + 2] + " " + cur[k + 3];
+    }
+  }
+  for (size_t k = 0; k < words.size(); k += 4) {
+    std::string cls = lower(words[k]);
+    if (cls == "replica") cls = "slave";
+    int idx = cls == "normal" ? 0 : cls == "slave" ? 1 : cls == "pubsub" ? 2 : -1;
+    if (idx < 0) return {"Invalid client class specified in buffer limit configuration."};
+    int64_t hard, soft;
+    auto secs = parse_int64(words[k + 3]);
+    if (!parse_memory(words[k + 1], &hard) || !parse_memory(words[k + 2], &soft) || !secs ||
+        *secs < 0)
+      return {"Error in hard, soft or soft_seconds setting in buffer limit configuration."};
+    classes[idx] = cls + " " + std::to_string(hard) + " " + std::to_string(soft) + " " +
+                   std::to_string(*secs);
+  }
+  c.client_output_buffer_limit = classes[0] + " " + classes[1] + " " + classes[2];
+  return {};
+}
+
+Param X(std::string_view n, std::string (*g)(const Config&),
+        ConfigError (*s)(Config&, std::span<const std::string>), bool mut = true) {
+  Param p{n, {}, Kind::kSpecial, mut, 0, 0, {}};
+  p.get_special = g;
+  p.set_special = s;
+  return p;
+}
+
+const std::vector<Param>& params() {
+  static const std::vector<Param> table = {
+      X("bind", get_bind, set_bind),
+      I("port", &Config::port, 0, 65535),
+      S("unixsocket", &Config::unixsocket, false),
+      X("unixsocketperm", get_unixsocketperm, set_unixsocketperm, false),
+      I("tcp-backlog", &Config::tcp_backlog, 0, INT_MAX, false),
+      I("tcp-keepalive", &Config::tcp_keepalive, 0, INT_MAX),
+      I("timeout", &Config::timeout, 0, INT_MAX),
+      I("maxclients", &Config::maxclients, 1, INT_MAX),
+      B("protected-mode", &Config::protected_mode),
+      M("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, LLONG_MAX),
+      M("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024, LLONG_MAX),
+      I("databases", &Config::databases, 1, INT_MAX, false),
+      I("hz", &Config::hz, 0, INT_MAX),
+      B("dynamic-hz", &Config::dynamic_hz),
+      B("activerehashing", &Config::activerehashing),
+      I("active-expire-effort", &Config::active_expire_effort, 1, 10),
+      E("loglevel", &Config::loglevel, kLogLevels),
+      S("logfile", &Config::logfile, false),
+      S("requirepass", &Config::requirepass),
+      E("enable-debug-command", &Config::enable_debug_command, kDebugModes, false),
+      E("enable-protected-configs", &Config::enable_protected_configs, kDebugModes, false),
+      E("enable-module-command", &Config::enable_module_command, kDebugModes, false),
+      B("daemonize", &Config::daemonize, false),
+      S("pidfile", &Config::pidfile, false),
+      S("dir", &Config::dir),
+      S("dbfilename", &Config::dbfilename),
+      X("save", get_save, set_save),
+      B("appendonly", &Config::appendonly),
+      S("appendfilename", &Config::appendfilename, false),
+      E("appendfsync", &Config::appendfsync, kFsync),
+      M("maxmemory", &Config::maxmemory, 0, LLONG_MAX),
+      E("maxmemory-policy", &Config::maxmemory_policy, kPolicies),
+      I("maxmemory-samples", &Config::maxmemory_samples, 1, 64),
+      B("lazyfree-lazy-eviction", &Config::lazyfree_lazy_eviction),
+      B("lazyfree-lazy-expire", &Config::lazyfree_lazy_expire),
+      B("lazyfree-lazy-server-del", &Config::lazyfree_lazy_server_del),
+      B("lazyfree-lazy-user-del", &Config::lazyfree_lazy_user_del),
+      B("lazyfree-lazy-user-flush", &Config::lazyfree_lazy_user_flush),
+      L("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, LLONG_MAX),
+      I("slowlog-max-len", &Config::slowlog_max_len, 0, INT_MAX),
+      L("latency-monitor-threshold", &Config::latency_monitor_threshold, 0, LLONG_MAX),
+      S("notify-keyspace-events", &Config::notify_keyspace_events),
+      X("client-output-buffer-limit", get_cobl, set_cobl),
+      A(L("busy-reply-threshold", &Config::busy_reply_threshold, 0, LLONG_MAX), "lua-time-limit"),
+      A(I("list-max-listpack-size", &Config::list_max_listpack_size, INT_MIN, INT_MAX),
+        "list-max-ziplist-size"),
+      I("list-compress-depth", &Config::list_compress_depth, 0, INT_MAX),
+      A(I("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0, INT_MAX),
+        "hash-max-ziplist-entries"),
+      A(I("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, INT_MAX),
+        "hash-max-ziplist-value"),
+      I("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT_MAX),
+      I("set-max-listpack-entries", &Config::set_max_listpack_entries, 0, INT_MAX),
+      I("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT_MAX),
+      A(I("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0, INT_MAX),
+        "zset-max-ziplist-entries"),
+      A(I("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT_MAX),
+        "zset-max-ziplist-value"),
+      I("hll-sparse-max-bytes", &Config::hll_sparse_max_bytes, 0, INT_MAX),
+      E("io-backend", &Config::io_backend, kBackends, false),
+      I("io-threads", &Config::io_threads, 1, 128, false),
+      B("io-threads-do-reads", &Config::io_threads_do_reads, false),
+  };
+  return table;
+}
+
+const Param* find_param(std::string_view name) {
+  std::string n = lower(name);
+  for (const Param& p : params())
+    if (p.name == n || (!p.alias.empty() && p.alias == n)) return &p;
+  return nullptr;
+}
+
+std::string value_of(const Config& c, const Param& p) {
+  switch (p.kind) {
+    case Kind::kBool: return c.*p.b ? "yes" : "no";
+    case Kind::kInt:
+      return p.i ? std::to_string(c.*p.i) : std::to_string(c.*p.l);
+    case Kind::kMemory: return std::to_string(c.*p.l);
+    case Kind::kString:
+    case Kind::kEnum: return c.*p.s;
+    case Kind::kSpecial: return p.get_special(c);
+  }
+  return "";
+}
+
+ConfigError assign(Config& c, const Param& p, std::span<const std::string> args) {
+  if (p.kind == Kind::kSpecial) return p.set_special(c, args);
+  if (args.size() != 1) return {"wrong number of arguments"};
+  const std::string& v = args[0];
+  switch (p.kind) {
+    case Kind::kBool: {
+      std::string lv = lower(v);
+      if (lv == "yes")
+        c.*p.b = true;
+      else if (lv == "no")
+        c.*p.b = false;
+      else
+        return {"argument must be 'yes' or 'no'"};
+      return {};
+    }
+    case Kind::kInt:
+    case Kind::kMemory: {
+      int64_t n;
+      if (p.kind == Kind::kMemory) {
+        if (!parse_memory(v, &n)) return {"argument must be a memory value"};
+      } else {
+        auto parsed = parse_int64(v);
+        if (!parsed) return {"argument couldn't be parsed into an integer"};
+        n = *parsed;
+      }
+      if (n < p.min || n > p.max)
+        return {"argument must be between " + std::to_string(p.min) + " and " +
+                std::to_string(p.max) + " inclusive"};
+      if (p.i)
+        c.*p.i = static_cast<int>(n);
+      else
+        c.*p.l = n;
+      return {};
+    }
+    case Kind::kString: c.*p.s = v; return {};
+    case Kind::kEnum: {
+      std::string lv = lower(v);
+      for (std::string_view e : p.enum_values)
+        if (e == lv) {
+          c.*p.s = lv;
+          return {};
+        }
+      std::string msg = "argument(s) must be one of the following: ";
+      for (size_t k = 0; k < p.enum_values.size(); k++) {
+        if (k) msg += ", ";
+        msg += p.enum_values[k];
+      }
+      return {msg};
+    }
+    case Kind::kSpecial: break;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool parse_memory(std::string_view s, int64_t* out) {
+  std::string l = lower(s);
+  int64_t mul = 1;
+  auto strip = [&](std::string_view suf, int64_t m) {
+    if (l.size() > suf.size() && l.compare(l.size() - suf.size(), suf.size(), suf) == 0) {
+      l.resize(l.size() - suf.size());
+      mul = m;
+      return true;
+    }
+    return false;
+  };
+  strip("gb", 1024ll * 1024 * 1024) || strip("mb", 1024ll * 1024) || strip("kb", 1024) ||
+      strip("g", 1000ll * 1000 * 1000) || strip("m", 1000ll * 1000) || strip("k", 1000) ||
+      strip("b", 1);
+  auto v = parse_int64(l);
+  if (!v || *v < 0) return false;
+  if (*v > LLONG_MAX / mul) return false;
+  *out = *v * mul;
+  return true;
+}
+
+ConfigError ConfigTable::apply(Config& cfg, std::string_view name, std::span<const std::string> args) {
+  const Param* p = find_param(name);
+  if (!p) return {"Bad directive or wrong number of arguments"};
+  return assign(cfg, *p, args);
+}
+
+ConfigError ConfigTable::load_text(Config& cfg, std::string_view text, std::string* bad_line,
+                                   int* bad_line_no) {
+  int line_no = 0;
+  size_t pos = 0;
+  std::vector<std::string> words;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    line_no++;
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+    if (line.empty() || line[0] == '#') {
+      if (nl == text.size()) break;
+      continue;
+    }
+    ConfigError e;
+    if (!resp::split_inline_args(line, &words)) {
+      e = {"Unbalanced quotes in configuration line"};
+    } else if (!words.empty()) {
+      std::string name = lower(words[0]);
+      e = apply(cfg, name, std::span<const std::string>(words).subspan(1));
+    }
+    if (e) {
+      *bad_line = std::string(line);
+      *bad_line_no = line_no;
+      return e;
+    }
+    if (nl == text.size()) break;
+  }
+  return {};
+}
+
+void ConfigTable::get(const Config& cfg, std::string_view pattern,
+                      std::vector<std::pair<std::string, std::string>>* out) {
+  std::string pat = lower(pattern);
+  bool has_glob = pat.find_first_of("*?[") != std::string::npos;
+  for (const Param& p : params()) {
+    bool match = has_glob ? glob_match(pat, p.name) : p.name == pat;
+    bool alias_match = !p.alias.empty() && (has_glob ? glob_match(pat, p.alias) : p.alias == pat);
+    if (match) out->emplace_back(std::string(p.name), value_of(cfg, p));
+    if (alias_match) out->emplace_back(std::string(p.alias), value_of(cfg, p));
+  }
+}
+
+ConfigError ConfigTable::set(Config& cfg, std::string_view name, std::string_view value) {
+  const Param* p = find_param(name);
+  if (!p) return {"Unknown option"};
+  if (!p->mutable_at_runtime) return {"can't set immutable config"};
+  std::vector<std::string> args;
+  if (p->kind == Kind::kSpecial) {
+    // Multi-word values arrive as one string ("save" "3600 1 300 10").
+    if (!resp::split_inline_args(value, &args)) return {"Invalid argument"};
+    if (args.empty()) args.emplace_back();
+  } else {
+    args.emplace_back(value);
+  }
+  return assign(cfg, *p, args);
+}
+
+bool ConfigTable::exists(std::string_view name) { return find_param(name) != nullptr; }
+bool ConfigTable::is_mutable(std::string_view name) {
+  const Param* p = find_param(name);
+  return p && p->mutable_at_runtime;
+}
+
+}  // namespace rkv::server

@@ -1,0 +1,440 @@
+#include "server/server.h"
+
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <random>
+
+#include "net/socket.h"
+#include "net/socket_connection.h"
+#include "server/errors.h"
+#include "util/clock.h"
+#include "util/hash.h"
+#include "util/log.h"
+#include "util/memory.h"
+
+namespace rkv::server {
+namespace {
+
+volatile std::sig_atomic_t g_shutdown_signal = 0;
+
+void on_signal(int sig) { g_shutdown_signal = sig; }
+
+constexpr size_t kReadChunk = 16 * 1024;  // PROTO_IOBUF_LEN
+constexpr int kMaxIov = 64;
+
+std::string random_hex(size_t n) {
+  std::random_device rd;
+  static const char* hex = "0123456789abcdef";
+  std::string s(n, '0');
+  for (char& c : s) c = hex[rd() & 15];
+  return s;
+}
+
+}  // namespace
+
+void install_signal_handlers() {
+  std::signal(SIGPIPE, SIG_IGN);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+void RateSampler::sample(int64_t now_ms, uint64_t value) {
+  int64_t dt = now_ms - last_time_ms;
+  if (last_time_ms != 0 && dt > 0) {
+    samples[idx] = static_cast<double>(value - last_value) * 1000.0 / static_cast<double>(dt);
+    idx = (idx + 1) % kSamples;
+  }
+  last_time_ms = now_ms;
+  last_value = value;
+}
+
+double RateSampler::rate() const {
+  double sum = 0;
+  for (double s : samples) sum += s;
+  return sum / kSamples;
+}
+
+Server::Server(Config config) : config_(std::move(config)) {
+  now_ms_ = wall_ms();
+  start_time_ms_ = now_ms_;
+  last_save_time_ = now_ms_ / 1000;
+  run_id_ = random_hex(40);
+  std::random_device rd;
+  hash_set_seed((static_cast<uint64_t>(rd()) << 32) | rd());
+  for (int i = 0; i < config_.databases; i++)
+    dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
+}
+
+Server::~Server() {
+  clients_.clear();
+  listeners_.clear();
+}
+
+bool Server::listen_all(std::string* err) {
+  for (const std::string& spec : config_.bind) {
+    // A leading '-' marks an address that may be unavailable (e.g. no IPv6).
+    bool optional = !spec.empty() && spec[0] == '-';
+    std::string addr = optional ? spec.substr(1) : spec;
+    std::string e;
+    net::Fd fd = net::listen_tcp(addr, config_.port, config_.tcp_backlog, &e);
+    if (!fd.valid()) {
+      if (optional) {
+        LOG_VERBOSE("Skipping optional address %s: %s", addr.c_str(), e.c_str());
+        continue;
+      }
+      *err = "Could not create server TCP listening socket " + addr + ":" +
+             std::to_string(config_.port) + ": " + e;
+      return false;
+    }
+    listeners_.push_back(std::make_unique<net::Listener>(
+        *loop_, std::move(fd), false, addr,
+        [this](net::Fd f, std::string peer, bool is_unix) { on_accept(std::move(f), std::move(peer), is_unix); }));
+  }
+  if (!config_.unixsocket.empty()) {
+    std::string e;
+    net::Fd fd = net::listen_unix(config_.unixsocket, static_cast<unsigned>(config_.unixsocketperm),
+                                  config_.tcp_backlog, &e);
+    if (!fd.valid()) {
+      *err = "Failed opening Unix socket: " + e;
+      return false;
+    }
+    listeners_.push_back(std::make_unique<net::Listener>(
+        *loop_, std::move(fd), true, config_.unixsocket,
+        [this](net::Fd f, std::string peer, bool is_unix) { on_accept(std::move(f), std::move(peer), is_unix); }));
+  }
+  if (listeners_.empty()) {
+    *err = "Configured to not listen anywhere, exiting.";
+    return false;
+  }
+  return true;
+}
+
+bool Server::start(std::string* err) {
+  std::string backend = config_.io_backend.empty() ? net::default_poller_name() : config_.io_backend;
+  std::string perr;
+  auto poller = net::make_poller(backend, &perr);
+  if (!poller) {
+    LOG_WARNING("io-backend %s unavailable (%s); falling back to %s", backend.c_str(), perr.c_str(),
+                net::default_poller_name());
+    poller = net::make_poller(net::default_poller_name(), &perr);
+    if (!poller) {
+      *err = perr;
+      return false;
+    }
+  }
+  loop_ = std::make_unique<net::EventLoop>(std::move(poller));
+  if (!listen_all(err)) return false;
+  loop_->set_before_sleep([this] { before_sleep(); });
+  loop_->add_timer(1, [this] { return cron(); });
+  return true;
+}
+
+void Server::run() {
+  while (!shutdown_requested_) loop_->run_once(-1);
+  LOG_WARNING("User requested shutdown...");
+  // Flush what we can to clients still connected (e.g. the replies before SHUTDOWN).
+  for (Client* c : pending_writes_) write_to_client(*c);
+  LOG_WARNING("reactorkv is now ready to exit, bye bye...");
+}
+
+void Server::on_accept(net::Fd fd, std::string peer, bool is_unix) {
+  stats_.total_connections_received++;
+  if (clients_.size() >= static_cast<size_t>(config_.maxclients)) {
+    // Best effort: the reply may not fit, and the client is closed either way.
+    static constexpr std::string_view kMsg = "-ERR max number of clients reached\r\n";
+    [[maybe_unused]] ssize_t n = ::write(fd.get(), kMsg.data(), kMsg.size());
+    stats_.rejected_connections++;
+    return;
+  }
+  if (!is_unix) {
+    net::set_tcp_nodelay(fd.get());
+    if (config_.tcp_keepalive > 0) net::set_keepalive(fd.get(), config_.tcp_keepalive);
+  }
+  auto conn = std::make_unique<net::SocketConnection>(*loop_, std::move(fd), std::move(peer), is_unix);
+  uint64_t id = next_client_id_++;
+  auto client = std::make_unique<Client>(*this, std::move(conn), id, now_ms_);
+  client->authenticated = config_.requirepass.empty();
+  client->conn().want_read(true);
+  LOG_VERBOSE("Accepted %s", client->conn().peer().c_str());
+  clients_.emplace(id, std::move(client));
+}
+
+Client* Server::client_by_id(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+void Server::kill_client(Client& c) {
+  if (c.close_asap()) return;
+  c.mark_close_asap();
+  c.conn().want_read(false);
+  closing_.push_back(c.id());
+}
+
+void Server::read_from_client(Client& c) {
+  if (c.close_asap() || c.closing_after_reply()) return;
+  // A big bulk is read in one go straight into a buffer of its size.
+  size_t want = kReadChunk;
+  size_t remaining = c.parser.pending_bulk_bytes(c.query.unread_size());
+  if (remaining >= resp::kBigBulkSize) want = remaining;
+  char* dst = c.query.prepare(want);
+  ssize_t n = c.conn().read(dst, want);
+  stats_.read_calls++;
+  if (n <= 0) {
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n == 0)
+      LOG_VERBOSE("Client closed connection id=%llu", static_cast<unsigned long long>(c.id()));
+    else
+      LOG_VERBOSE("Reading from client: %s", std::strerror(errno));
+    kill_client(c);
+    return;
+  }
+  c.query.commit(static_cast<size_t>(n));
+  stats_.net_input_bytes += static_cast<uint64_t>(n);
+  stats_.total_reads_processed++;
+  c.last_interaction_ms = now_ms_;
+  if (c.query.unread_size() > static_cast<size_t>(config_.client_query_buffer_limit)) {
+    LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s (qbuf initial bytes: ...)",
+                static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
+    stats_.client_qbuf_limit_disconnections++;
+    kill_client(c);
+    return;
+  }
+  process_input(c);
+}
+
+void Server::process_input(Client& c) {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config_.proto_max_bulk_len;
+  while (!c.close_asap() && !c.closing_after_reply() && c.query.unread_size() > 0) {
+    limits.authenticated = c.authenticated;
+    size_t consumed = 0;
+    auto r = c.parser.parse(c.query.unread(), limits, &consumed);
+    if (r == resp::RequestParser::Result::kError) {
+      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
+                  static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
+      c.reply().error("ERR " + c.parser.error());
+      stats_.total_error_replies++;
+      stats_.error_codes["ERR"]++;
+      c.close_after_reply();
+      queue_write(c);
+      c.query.consume(c.query.unread_size());
+      break;
+    }
+    if (r == resp::RequestParser::Result::kIncomplete) {
+      c.query.consume(consumed);
+      break;
+    }
+    // args() point into the query buffer, which does not move until we consume.
+    execute(c, c.parser.args());
+    c.query.consume(consumed);
+  }
+  c.query.compact();
+}
+
+void Server::execute(Client& c, std::span<const std::string_view> argv) {
+  now_ms_ = wall_ms();
+  stats_.total_commands_processed++;
+  c.commands_processed++;
+  resp::Reply& reply = c.reply();
+  queue_write(c);
+
+  auto reject = [&](Command* cmd, std::string_view msg) {
+    if (cmd) cmd->stats.rejected_calls++;
+    reply.error(msg);
+    stats_.total_error_replies++;
+    std::string_view code = msg.substr(0, msg.find(' '));
+    stats_.error_codes[std::string(code)]++;
+  };
+
+  Command* cmd = commands_.find(argv[0]);
+  if (!cmd) {
+    std::string args;
+    for (size_t i = 1; i < argv.size() && args.size() < 128; i++) {
+      args += "'";
+      args += argv[i].substr(0, 128 - args.size());
+      args += "' ";
+    }
+    reject(nullptr, "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+                        "', with args beginning with: " + args);
+    return;
+  }
+  if (!cmd->subcommands.empty() && argv.size() >= 2) {
+    Command* sub = commands_.find_sub(*cmd, argv[1]);
+    if (!sub) {
+      reject(cmd, "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
+                      cmd->full_name + " HELP.");
+      return;
+    }
+    cmd = sub;
+  }
+  const CommandSpec& spec = *cmd->spec;
+  int argc = static_cast<int>(argv.size());
+  if ((spec.arity > 0 && spec.arity != argc) || (spec.arity < 0 && argc < -spec.arity)) {
+    reject(cmd, "ERR wrong number of arguments for '" + cmd->full_name + "' command");
+    return;
+  }
+  if (!c.authenticated && !(spec.flags & kNoAuth)) {
+    reject(cmd, err::kNoAuth);
+    return;
+  }
+
+  c.last_command = cmd->full_name;
+  CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_};
+  uint64_t errors_before = stats_.total_error_replies;
+  size_t replies_before = c.out().bytes();
+  (void)replies_before;
+  int64_t t0 = mono_us();
+  spec.handler(ctx);
+  int64_t dt = mono_us() - t0;
+  cmd->stats.calls++;
+  cmd->stats.usec += static_cast<uint64_t>(dt);
+  if (stats_.total_error_replies != errors_before) cmd->stats.failed_calls++;
+}
+
+void Server::queue_write(Client& c) {
+  if (c.in_pending_writes) return;
+  c.in_pending_writes = true;
+  pending_writes_.push_back(&c);
+}
+
+void Server::write_to_client(Client& c) {
+  if (c.close_asap()) return;
+  iovec iov[kMaxIov];
+  while (!c.out().empty()) {
+    int cnt = c.out().gather(iov, kMaxIov);
+    ssize_t n = c.conn().writev(iov, cnt);
+    stats_.write_calls++;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      LOG_VERBOSE("Error writing to client: %s", std::strerror(errno));
+      kill_client(c);
+      return;
+    }
+    c.out().consume(static_cast<size_t>(n));
+    stats_.net_output_bytes += static_cast<uint64_t>(n);
+    stats_.total_writes_processed++;
+  }
+  if (c.out().empty()) {
+    if (c.write_watched) {
+      c.conn().want_write(false);
+      c.write_watched = false;
+    }
+    if (c.closing_after_reply()) kill_client(c);
+  } else if (!c.write_watched) {
+    c.conn().want_write(true);
+    c.write_watched = true;
+  }
+}
+
+void Server::before_sleep() {
+  // Flush replies produced in this iteration; clients whose socket is full get a
+  // writable handler and finish from the event loop.
+  if (active_expire_enabled_) active_expire_cycle(true);
+  for (size_t i = 0; i < pending_writes_.size(); i++) {
+    Client* c = pending_writes_[i];
+    c->in_pending_writes = false;
+    if (!c->close_asap()) write_to_client(*c);
+  }
+  pending_writes_.clear();
+  free_closing_clients();
+}
+
+void Server::free_closing_clients() {
+  for (uint64_t id : closing_) free_client(id);
+  closing_.clear();
+}
+
+void Server::free_client(uint64_t id) {
+  auto it = clients_.find(id);
+  if (it == clients_.end()) return;
+  Client* c = it->second.get();
+  if (c->in_pending_writes) std::erase(pending_writes_, c);
+  clients_.erase(it);
+}
+
+void Server::active_expire_cycle(bool fast) {
+  // Redis's budget: the slow cycle may use 25% of a cron period, the fast one 1 ms and
+  // only when the previous slow cycle left many stale keys.
+  int effort = config_.active_expire_effort - 1;
+  size_t keys_per_round = 20 + 20 / 4 * static_cast<size_t>(effort);
+  int64_t budget_us;
+  if (fast) {
+    if (keyspace_stats_.expired_stale_perc < 10.0) return;
+    budget_us = 1000 + 250 * effort;
+  } else {
+    int hz = config_.hz > 0 ? config_.hz : 1;
+    budget_us = 1000000 * (25 + 2 * effort) / hz / 100;
+  }
+  int64_t deadline = mono_us() + budget_us;
+  int dbs = db_count();
+  size_t total_sampled = 0, total_expired = 0;
+  for (int i = 0; i < dbs; i++) {
+    store::Db& d = *dbs_[static_cast<size_t>(expire_db_cursor_)];
+    expire_db_cursor_ = (expire_db_cursor_ + 1) % dbs;
+    if (d.volatile_size() == 0) continue;
+    auto r = d.active_expire(deadline, keys_per_round);
+    total_sampled += r.sampled;
+    total_expired += r.expired;
+    if (r.timed_out) {
+      keyspace_stats_.expired_time_cap_reached_count++;
+      break;
+    }
+  }
+  double current = total_sampled ? static_cast<double>(total_expired) / static_cast<double>(total_sampled) : 0;
+  keyspace_stats_.expired_stale_perc = current * 0.05 + keyspace_stats_.expired_stale_perc * 0.95;
+}
+
+int64_t Server::cron() {
+  now_ms_ = wall_ms();
+  cron_loops_++;
+  lru_clock_ = static_cast<uint32_t>((now_ms_ / 1000) & 0xffffff);
+  if (g_shutdown_signal) {
+    LOG_WARNING("Received %s scheduling shutdown...", g_shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    shutdown_requested_ = true;
+    loop_->stop();
+  }
+  ops_sampler_.sample(now_ms_, stats_.total_commands_processed);
+  input_sampler_.sample(now_ms_, stats_.net_input_bytes);
+  output_sampler_.sample(now_ms_, stats_.net_output_bytes);
+
+  if (active_expire_enabled_) active_expire_cycle(false);
+  for (auto& d : dbs_) {
+    d->cron_resize();
+    if (config_.activerehashing && d->cron_rehash(1000)) break;  // 1 ms per cron, like Redis
+  }
+  if (config_.timeout > 0) {
+    int64_t limit_ms = static_cast<int64_t>(config_.timeout) * 1000;
+    for (auto& [id, c] : clients_) {
+      if (now_ms_ - c->last_interaction_ms > limit_ms && !c->has_pending_output()) {
+        LOG_VERBOSE("Closing idle client");
+        kill_client(*c);
+      }
+    }
+  }
+  // The peak is sampled here rather than per allocation: cheap and close enough.
+  if ((cron_loops_ & 7) == 0) stats_.peak_memory = std::max(stats_.peak_memory, memory_stats().allocated);
+  int hz = config_.hz > 0 ? config_.hz : 1;
+  return 1000 / hz;
+}
+
+void Server::on_config_changed(std::string_view name) {
+  if (name == "loglevel") {
+    if (auto lvl = parse_log_level(config_.loglevel)) log_set_level(*lvl);
+  }
+}
+
+size_t Server::flush_all() {
+  size_t n = 0;
+  for (auto& d : dbs_) n += d->clear();
+  return n;
+}
+
+}  // namespace rkv::server

@@ -1,0 +1,140 @@
+// Server: wires the reactor, the clients, the databases and the command table.
+//
+// The request path (main thread only):
+//   Connection readable -> read_from_client -> parse -> execute (dispatch checks, handler)
+//   -> reply appended, client queued -> before_sleep flushes every queued client.
+// Clients are freed only in before_sleep, never while an event or a command is running.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/event_loop.h"
+#include "net/listener.h"
+#include "server/client.h"
+#include "server/command_table.h"
+#include "server/config.h"
+#include "store/db.h"
+
+namespace rkv::server {
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  uint64_t read_calls = 0;   // read syscalls (incl. EAGAIN)
+  uint64_t write_calls = 0;  // write/writev syscalls
+  uint64_t client_qbuf_limit_disconnections = 0;
+  std::map<std::string, uint64_t> error_codes;  // errorstats: "ERR" -> count
+  size_t peak_memory = 0;
+};
+
+// Instantaneous metrics: a ring of samples taken by the cron (Redis keeps 16).
+struct RateSampler {
+  static constexpr int kSamples = 16;
+  int64_t last_time_ms = 0;
+  uint64_t last_value = 0;
+  double samples[kSamples] = {};
+  int idx = 0;
+  void sample(int64_t now_ms, uint64_t value);
+  double rate() const;
+};
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+
+  // Binds listeners, sets up the loop; false with *err on failure.
+  bool start(std::string* err);
+  void run();
+  // Ends the loop after the current iteration (SHUTDOWN, signals).
+  void request_shutdown() { shutdown_requested_ = true; }
+
+  // Event entry points (called by Client).
+  void read_from_client(Client& c);
+  void write_to_client(Client& c);
+
+  // Runs one parsed command for c.
+  void execute(Client& c, std::span<const std::string_view> argv);
+
+  // For command handlers.
+  Config& config() { return config_; }
+  const Config& config() const { return config_; }
+  store::Db& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  store::KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
+  ServerStats& stats() { return stats_; }
+  CommandTable& commands() { return commands_; }
+  const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  Client* client_by_id(uint64_t id);
+  // Marks a client for closing; it is freed in before_sleep.
+  void kill_client(Client& c);
+  net::EventLoop& loop() { return *loop_; }
+  int64_t now_ms() const { return now_ms_; }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  const std::string& run_id() const { return run_id_; }
+  uint32_t lru_clock() const { return lru_clock_; }
+  int64_t last_save_time() const { return last_save_time_; }
+  bool active_expire_enabled() const { return active_expire_enabled_; }
+  void set_active_expire_enabled(bool on) { active_expire_enabled_ = on; }
+  double ops_per_sec() const { return ops_sampler_.rate(); }
+  double input_kbps() const { return input_sampler_.rate() / 1024; }
+  double output_kbps() const { return output_sampler_.rate() / 1024; }
+  uint64_t cron_loops() const { return cron_loops_; }
+  // Applies side effects of CONFIG SET (log level, ...).
+  void on_config_changed(std::string_view name);
+  // Empties every database (FLUSHALL) and returns the number of keys removed.
+  size_t flush_all();
+  std::string info(std::span<const std::string_view> sections);
+
+ private:
+  void on_accept(net::Fd fd, std::string peer, bool is_unix);
+  void process_input(Client& c);
+  void queue_write(Client& c);
+  void before_sleep();
+  int64_t cron();
+  void active_expire_cycle(bool fast);
+  void free_client(uint64_t id);
+  void free_closing_clients();
+  bool listen_all(std::string* err);
+
+  Config config_;
+  std::unique_ptr<net::EventLoop> loop_;
+  std::vector<std::unique_ptr<net::Listener>> listeners_;
+  std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
+  std::vector<Client*> pending_writes_;
+  std::vector<uint64_t> closing_;
+  std::vector<std::unique_ptr<store::Db>> dbs_;
+  store::KeyspaceStats keyspace_stats_;
+  ServerStats stats_;
+  CommandTable commands_;
+  RateSampler ops_sampler_, input_sampler_, output_sampler_;
+
+  uint64_t next_client_id_ = 1;
+  int64_t now_ms_ = 0;
+  int64_t start_time_ms_ = 0;
+  int64_t last_save_time_ = 0;
+  uint32_t lru_clock_ = 0;
+  uint64_t cron_loops_ = 0;
+  int expire_db_cursor_ = 0;
+  bool active_expire_enabled_ = true;
+  bool shutdown_requested_ = false;
+  std::string run_id_;
+};
+
+// Set by SIGTERM/SIGINT; the cron turns it into a clean shutdown.
+void install_signal_handlers();
+
+}  // namespace rkv::server

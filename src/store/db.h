@@ -1,0 +1,143 @@
+// Db: one numbered database: keys -> entries, plus the expire times of volatile keys.
+//
+// Expiry follows Redis: lookups delete an expired key before answering (lazy), and
+// active_expire() samples volatile keys from a cursor over the expires table so keys that
+// are never read again still leave memory (adaptive: it keeps sampling while more than
+// 10% of a round had expired, until its time budget runs out).
+//
+// The clock is the server's cached command time (ms), read through `now_ms`, so every key
+// touched by one command sees the same instant. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "store/dict.h"
+#include "store/entry.h"
+#include "util/hash.h"
+
+namespace rkv::store {
+
+struct KeyspaceStats {
+  uint64_t expired_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_time_cap_reached_count = 0;
+  double expired_stale_perc = 0;
+};
+
+struct EntryTraits {
+  using Key = std::string_view;
+  static Key key(const Entry& e) { return e.key(); }
+  static uint64_t hash(Key k) { return hash_bytes(k); }
+  static bool equal(Key a, Key b) { return a == b; }
+  static Entry*& next(Entry& e) { return e.next(); }
+};
+
+struct ExpireNode {
+  ExpireNode* next;
+  Entry* entry;
+  int64_t when_ms;
+};
+
+struct ExpireTraits {
+  using Key = const Entry*;
+  static Key key(const ExpireNode& n) { return n.entry; }
+  static uint64_t hash(Key k) {
+    auto v = reinterpret_cast<uintptr_t>(k);
+    return detail::mix(v ^ 0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull);
+  }
+  static bool equal(Key a, Key b) { return a == b; }
+  static ExpireNode*& next(ExpireNode& n) { return n.next; }
+};
+
+class Db {
+ public:
+  using KeyDict = Dict<Entry, EntryTraits>;
+  using ExpireDict = Dict<ExpireNode, ExpireTraits>;
+  // Called with each key removed by expiry (lazy or active), before it is freed.
+  using ExpiredHook = std::function<void(Db&, std::string_view key)>;
+
+  Db(int id, const int64_t* now_ms, KeyspaceStats* stats);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  int id() const { return id_; }
+  size_t size() const { return keys_.size(); }
+  size_t volatile_size() const { return expires_.size(); }
+  void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
+
+  // Lookups; an expired key is deleted and reported missing.
+  Entry* lookup_read(std::string_view key);   // counts keyspace hits/misses
+  Entry* lookup_write(std::string_view key);  // no stats
+  // No expiry side effects; an expired key is still returned (for SCAN/KEYS filtering).
+  Entry* peek(std::string_view key) { return keys_.find(key); }
+  bool is_expired(const Entry* e) const;
+
+  // Adds an entry whose key is absent.
+  void add(Entry* e);
+  // Puts e under its key, freeing any previous value. TTL: kept when keep_ttl, else removed.
+  void set(Entry* e, bool keep_ttl);
+  // Swaps a live entry for a new one with the same key, carrying its TTL over.
+  void replace(Entry* old_entry, Entry* fresh);
+  bool remove(std::string_view key);
+  // Unlinks the entry without freeing it (MOVE, RENAME); *expire_ms gets its TTL or -1.
+  Entry* detach(std::string_view key, int64_t* expire_ms);
+
+  int64_t expire_of(const Entry* e) const;  // absolute ms, or -1 when persistent
+  void set_expire(Entry* e, int64_t when_ms);
+  bool persist(Entry* e);
+
+  // Removes every key; returns how many there were.
+  size_t clear();
+  void swap_contents(Db& other);
+
+  Entry* random_entry();
+  // SCAN step over the keys; fn(Entry&) must not modify the db.
+  template <typename Fn>
+  uint64_t scan(uint64_t cursor, Fn&& fn) const {
+    return keys_.scan(cursor, std::forward<Fn>(fn));
+  }
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    keys_.for_each(std::forward<Fn>(fn));
+  }
+
+  // One active-expire pass with at most `budget_us` of work. Returns keys expired.
+  struct ExpireCycle {
+    size_t sampled = 0;
+    size_t expired = 0;
+    bool timed_out = false;
+  };
+  ExpireCycle active_expire(int64_t deadline_us, size_t keys_per_round);
+
+  // Cron: shrink sparse tables, and rehash for up to `us` microseconds.
+  void cron_resize();
+  bool cron_rehash(int64_t us);
+
+  size_t overhead_bytes() const { return keys_.bucket_bytes() + expires_.bucket_bytes(); }
+  size_t expires_overhead_bytes() const {
+    return expires_.bucket_bytes() + expires_.size() * sizeof(ExpireNode);
+  }
+  const KeyDict& keys() const { return keys_; }
+
+ private:
+  void free_entry(Entry* e);
+  void expire_now(Entry* e);
+  Entry* lookup(std::string_view key);
+
+  int id_;
+  const int64_t* now_ms_;
+  KeyspaceStats* stats_;
+  KeyDict keys_;
+  ExpireDict expires_;
+  uint64_t expire_cursor_ = 0;
+  std::mt19937_64 rng_;
+  ExpiredHook expired_hook_;
+};
+
+}  // namespace rkv::store

@@ -1,0 +1,73 @@
+#include "util/memory.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#ifdef RKV_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+namespace rkv {
+
+size_t allocation_size(const void* p) {
+  if (!p) return 0;
+  return malloc_usable_size(const_cast<void*>(p));
+}
+
+namespace {
+size_t read_rss() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long pages_total = 0, pages_rss = 0;
+  int n = std::fscanf(f, "%lu %lu", &pages_total, &pages_rss);
+  std::fclose(f);
+  return n == 2 ? pages_rss * static_cast<size_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+}  // namespace
+
+MemoryStats memory_stats() {
+  MemoryStats s;
+#ifdef RKV_HAVE_JEMALLOC
+  uint64_t epoch = 1;
+  size_t sz = sizeof(epoch);
+  mallctl("epoch", &epoch, &sz, &epoch, sz);
+  sz = sizeof(size_t);
+  mallctl("stats.allocated", &s.allocated, &sz, nullptr, 0);
+  mallctl("stats.active", &s.active, &sz, nullptr, 0);
+  mallctl("stats.resident", &s.resident, &sz, nullptr, 0);
+#else
+  struct mallinfo2 mi = mallinfo2();
+  s.allocated = mi.uordblks + mi.hblkhd;
+  s.active = s.resident = s.allocated;
+#endif
+  s.rss = read_rss();
+  return s;
+}
+
+const char* allocator_name() {
+#ifdef RKV_HAVE_JEMALLOC
+  static char name[64];
+  if (!name[0]) {
+    const char* v = nullptr;
+    size_t sz = sizeof(v);
+    if (mallctl("version", &v, &sz, nullptr, 0) == 0 && v) {
+      std::snprintf(name, sizeof(name), "jemalloc-%.*s", 5, v);
+    } else {
+      std::snprintf(name, sizeof(name), "jemalloc");
+    }
+  }
+  return name;
+#else
+  return "libc";
+#endif
+}
+
+void out_of_memory(size_t bytes) {
+  std::fprintf(stderr, "Out Of Memory allocating %zu bytes!\n", bytes);
+  std::abort();
+}
+
+}  // namespace rkv

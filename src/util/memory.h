@@ -1,0 +1,25 @@
+// Allocator facts: usable sizes and process memory statistics (jemalloc when linked).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace rkv {
+
+// Bytes the allocator really reserved for p (its size class), 0 for nullptr.
+size_t allocation_size(const void* p);
+
+struct MemoryStats {
+  size_t allocated = 0;  // bytes handed out to the program (used_memory)
+  size_t active = 0;     // bytes in active pages
+  size_t resident = 0;   // allocator-resident bytes
+  size_t rss = 0;        // process RSS from /proc
+};
+// Refreshes and reads the allocator's statistics (costs a few microseconds).
+MemoryStats memory_stats();
+const char* allocator_name();  // "jemalloc-5.3.0" or "libc"
+
+// Like Redis: an allocation failure is fatal, logged and abort()ed, never thrown.
+[[noreturn]] void out_of_memory(size_t bytes);
+
+}  // namespace rkv
