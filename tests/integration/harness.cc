@@ -1,0 +1,331 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace rkv::test {
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+  socklen_t len = sizeof(sa);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  int port = ntohs(sa.sin_port);
+  close(fd);
+  return port;
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
+  for (int attempt = 0; attempt < 5; attempt++) {
+    port_ = free_port();
+    char tmpl[] = "/tmp/rkv-test-XXXXXX";
+    int lfd = mkstemp(tmpl);
+    log_path_ = tmpl;
+    std::vector<std::string> args = {RKV_SERVER_BINARY, "--port", std::to_string(port_), "--bind",
+                                     "127.0.0.1", "--loglevel", "verbose"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(lfd, 1);
+      dup2(lfd, 2);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(lfd);
+    // Wait until it answers PING.
+    for (int i = 0; i < 500; i++) {
+      if (!alive()) break;
+      timeval tv{0, 200000};
+      redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
+      if (c && !c->err) {
+        auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
+        bool ok = r && (r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_ERROR);
+        if (r) freeReplyObject(r);
+        redisFree(c);
+        if (ok) return;
+      } else if (c) {
+        redisFree(c);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stop();  // port race or crash: try another port
+  }
+  ADD_FAILURE() << "server did not start; log:\n" << log();
+}
+
+ServerProcess::~ServerProcess() {
+  stop();
+  if (!log_path_.empty()) unlink(log_path_.c_str());
+}
+
+bool ServerProcess::alive() {
+  if (pid_ <= 0) return false;
+  int status;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = -1;
+  for (int i = 0; i < 1000; i++) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Conn::Conn(int port, double timeout_s) {
+  timeval tv{static_cast<time_t>(timeout_s), static_cast<suseconds_t>((timeout_s - static_cast<long>(timeout_s)) * 1e6)};
+  ctx_ = redisConnectWithTimeout("127.0.0.1", port, tv);
+  if (!ctx_ || ctx_->err) {
+    ADD_FAILURE() << "connect failed: " << (ctx_ ? ctx_->errstr : "alloc");
+    return;
+  }
+  redisSetTimeout(ctx_, tv);
+}
+
+Conn::~Conn() {
+  if (ctx_) redisFree(ctx_);
+}
+
+ReplyPtr Conn::cmd(const std::vector<std::string>& args) {
+  append(args);
+  return read_reply();
+}
+
+ReplyPtr Conn::cmd(std::initializer_list<std::string_view> args) {
+  std::vector<std::string> v;
+  for (auto a : args) v.emplace_back(a);
+  return cmd(v);
+}
+
+void Conn::append(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  redisAppendCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data());
+}
+
+ReplyPtr Conn::read_reply() {
+  void* r = nullptr;
+  if (redisGetReply(ctx_, &r) != REDIS_OK) return nullptr;
+  return ReplyPtr(static_cast<redisReply*>(r));
+}
+
+void Conn::send_raw(std::string_view bytes) {
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t n = ::send(ctx_->fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    off += static_cast<size_t>(n);
+  }
+}
+
+std::string Conn::recv_raw(size_t want, int timeout_ms) {
+  std::string out;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (out.size() < want) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
+    if (left <= 0) break;
+    pollfd p{ctx_->fd, POLLIN, 0};
+    if (poll(&p, 1, left) <= 0) break;
+    char buf[65536];
+    ssize_t n = ::recv(ctx_->fd, buf, std::min(sizeof(buf), want - out.size()), 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+std::string encode_command(const std::vector<std::string>& args) {
+  std::string out;
+  out.append("*").append(std::to_string(args.size())).append("\r\n");
+  for (const auto& a : args)
+    out.append("$").append(std::to_string(a.size())).append("\r\n").append(a).append("\r\n");
+  return out;
+}
+
+namespace {
+// Length of the first complete RESP reply in buf, or 0 if incomplete.
+size_t complete_reply(std::string_view buf, size_t pos = 0) {
+  size_t nl = buf.find("\r\n", pos);
+  if (nl == std::string_view::npos) return 0;
+  char type = buf[pos];
+  std::string_view rest = buf.substr(pos + 1, nl - pos - 1);
+  size_t end = nl + 2;
+  long long n = (type == '+' || type == '-' || type == ':' || type == ',' || type == '#' ||
+                 type == '_' || type == '(')
+                    ? 0
+                    : std::atoll(std::string(rest).c_str());
+  switch (type) {
+    case '$':
+    case '=':
+    case '!':
+      if (n < 0) return end - pos;
+      if (buf.size() < end + static_cast<size_t>(n) + 2) return 0;
+      return end + static_cast<size_t>(n) + 2 - pos;
+    case '*':
+    case '~':
+    case '>':
+    case '%':
+    case '|': {
+      if (n < 0) return end - pos;
+      long long items = (type == '%' || type == '|') ? n * 2 : n;
+      size_t p = end;
+      for (long long i = 0; i < items; i++) {
+        size_t len = complete_reply(buf, p);
+        if (len == 0) return 0;
+        p += len;
+      }
+      if (type == '|') {  // an attribute precedes the real reply
+        size_t len = complete_reply(buf, p);
+        if (len == 0) return 0;
+        p += len;
+      }
+      return p - pos;
+    }
+    default:
+      return end - pos;
+  }
+}
+}  // namespace
+
+std::string Conn::raw_cmd(const std::vector<std::string>& args, int timeout_ms) {
+  send_raw(encode_command(args));
+  std::string buf;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (buf.empty() || complete_reply(buf) == 0) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
+    if (left <= 0) break;
+    pollfd p{ctx_->fd, POLLIN, 0};
+    if (poll(&p, 1, left) <= 0) break;
+    char tmp[65536];
+    ssize_t n = ::recv(ctx_->fd, tmp, sizeof(tmp), 0);
+    if (n <= 0) break;
+    buf.append(tmp, static_cast<size_t>(n));
+  }
+  return buf;
+}
+
+bool Conn::wait_closed(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
+    if (left <= 0) return false;
+    pollfd p{ctx_->fd, POLLIN, 0};
+    if (poll(&p, 1, left) <= 0) return false;
+    char buf[4096];
+    ssize_t n = ::recv(ctx_->fd, buf, sizeof(buf), 0);
+    if (n == 0) return true;
+    if (n < 0) return errno == ECONNRESET;
+  }
+}
+
+std::string str(const ReplyPtr& r) {
+  if (!r) return "<no reply>";
+  switch (r->type) {
+    case REDIS_REPLY_NIL: return "<nil>";
+    case REDIS_REPLY_INTEGER: return std::to_string(r->integer);
+    default: return r->str ? std::string(r->str, r->len) : "";
+  }
+}
+
+long long integer(const ReplyPtr& r) {
+  EXPECT_TRUE(r && r->type == REDIS_REPLY_INTEGER) << "not an integer reply: " << str(r);
+  return r && r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+}
+
+bool is_error(const ReplyPtr& r, std::string_view prefix) {
+  if (!r || r->type != REDIS_REPLY_ERROR) return false;
+  return std::string_view(r->str, r->len).substr(0, prefix.size()) == prefix;
+}
+
+const std::vector<IoMode>& io_modes() {
+  static const std::vector<IoMode> modes = {
+      {"epoll", {"--io-backend", "epoll"}},
+      {"poll", {"--io-backend", "poll"}},
+  };
+  return modes;
+}
+
+std::string io_mode_name(const ::testing::TestParamInfo<IoMode>& info) { return info.param.name; }
+
+void ServerTest::SetUp() {
+  std::vector<std::string> args = GetParam().args;
+  auto extra = server_args();
+  args.insert(args.end(), extra.begin(), extra.end());
+  server_ = std::make_unique<ServerProcess>(args);
+  conn_ = std::make_unique<Conn>(server_->port());
+}
+
+void ServerTest::TearDown() {
+  conn_.reset();
+  if (server_) {
+    bool was_alive = server_->alive();
+    EXPECT_TRUE(was_alive) << "server died during the test; log:\n" << server_->log();
+    server_.reset();
+  }
+}
+
+std::string find_tool(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  std::stringstream ss(path);
+  std::string dir;
+  while (std::getline(ss, dir, ':')) {
+    std::string full = dir + "/" + name;
+    if (access(full.c_str(), X_OK) == 0) return full;
+  }
+  return "";
+}
+
+}  // namespace rkv::test
