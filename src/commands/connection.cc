@@ -415,7 +415,7 @@ std::string describe_client(const Server& server, const Client& c, int64_t now_m
       c.query.unread_size(), c.query.capacity() - c.query.unread_size(), c.query.capacity(),
       const_cast<Client&>(c).out().allocated(),
       c.query.capacity() + const_cast<Client&>(c).out().allocated() + sizeof(Client),
-      c.last_command.c_str(), c.user.c_str(), c.resp_version());
+      std::string(c.last_command).c_str(), c.user.c_str(), c.resp_version());
   (void)server;
   return buf;
 }

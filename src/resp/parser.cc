@@ -7,6 +7,23 @@
 #include "util/numbers.h"
 
 namespace rkv::resp {
+namespace {
+
+// Bulk and multibulk lengths are almost always short, positive and well-formed: parse
+// those inline and leave every odd case (signs, overflow, junk) to the strict parser.
+std::optional<int64_t> parse_length(std::string_view s) {
+  if (!s.empty() && s.size() <= 9 && s[0] >= '1' && s[0] <= '9') {
+    int64_t v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+  return parse_int64(s);
+}
+
+}  // namespace
 
 void RequestParser::reset() {
   expected_args_ = 0;
@@ -61,7 +78,7 @@ RequestParser::Result RequestParser::parse_multibulk(std::string_view data,
       if (data.size() > kMaxInlineSize) return fail("Protocol error: too big mbulk count string");
       return Result::kIncomplete;
     }
-    auto n = parse_int64(data.substr(1, cr - 1));
+    auto n = parse_length(data.substr(1, cr - 1));
     if (!n || *n > INT_MAX) return fail("Protocol error: invalid multibulk length");
     if (!limits.authenticated && *n > 10)
       return fail("Protocol error: unauthenticated multibulk length");
@@ -87,7 +104,7 @@ RequestParser::Result RequestParser::parse_multibulk(std::string_view data,
       }
       if (data[scan_] != '$')
         return fail(std::string("Protocol error: expected '$', got '") + data[scan_] + "'");
-      auto len = parse_int64(data.substr(scan_ + 1, cr - scan_ - 1));
+      auto len = parse_length(data.substr(scan_ + 1, cr - scan_ - 1));
       if (!len || *len < 0 || *len > limits.max_bulk_len)
         return fail("Protocol error: invalid bulk length");
       if (!limits.authenticated && *len > 16384)

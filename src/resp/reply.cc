@@ -1,5 +1,6 @@
 #include "resp/reply.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "util/numbers.h"
@@ -25,6 +26,11 @@ void Reply::simple(std::string_view s) {
 }
 
 void Reply::error(std::string_view msg) {
+  errors_++;
+  size_t code_len = std::min(msg.find(' '), sizeof(last_code_));
+  if (code_len == std::string_view::npos) code_len = std::min(msg.size(), sizeof(last_code_));
+  std::memcpy(last_code_, msg.data(), code_len);
+  last_code_len_ = code_len;
   // An error must stay one line: Redis replaces newlines with spaces.
   char* p = buf_->reserve(msg.size() + 3);
   p[0] = '-';

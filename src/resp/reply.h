@@ -41,6 +41,11 @@ class Reply {
   void big_number(std::string_view digits);
   void raw(std::string_view bytes) { buf_->append(bytes); }
 
+  // Errors written so far, and the code of the last one ("ERR", "WRONGTYPE"), so the
+  // server can keep Redis's error statistics without handlers having to report them.
+  uint64_t error_count() const { return errors_; }
+  std::string_view last_error_code() const { return {last_code_, last_code_len_}; }
+
   // Aggregates whose length is known only at the end.
   enum class Aggregate { kArray, kMap, kSet };
   size_t begin_deferred() { return buf_->begin_deferred(); }
@@ -51,6 +56,9 @@ class Reply {
 
   ReplyBuffer* buf_;
   int proto_;
+  uint64_t errors_ = 0;
+  char last_code_[32] = {};
+  size_t last_code_len_ = 0;
 };
 
 }  // namespace rkv::resp

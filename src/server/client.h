@@ -55,7 +55,7 @@ class Client final : public net::ConnectionHandler {
   std::string user = "default";
   int64_t ctime_ms;
   int64_t last_interaction_ms;
-  std::string last_command = "NULL";
+  std::string_view last_command = "NULL";  // views Command::full_name (lives as long as the server)
   uint64_t commands_processed = 0;
 
   QueryBuffer query;

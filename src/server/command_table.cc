@@ -1,26 +1,27 @@
 #include "server/command_table.h"
 
-#include <cctype>
 
 namespace rkv::server {
 namespace {
 
-// Lowercases into a stack buffer: lookups on the hot path must not allocate.
+// Lowercases into a stack buffer (ASCII only, as command names are): the lookup runs
+// once per command and must not allocate or call into the locale machinery.
 bool lower_into(std::string_view in, char* buf, size_t cap, std::string_view* out) {
   if (in.size() > cap) return false;
-  for (size_t i = 0; i < in.size(); i++)
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(in[i])));
+  for (size_t i = 0; i < in.size(); i++) {
+    char c = in[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+  }
   *out = std::string_view(buf, in.size());
   return true;
 }
 
-Command* lookup(const std::unordered_map<std::string, Command*>& index, std::string_view name) {
+Command* lookup(const std::unordered_map<std::string_view, Command*>& index,
+                std::string_view name) {
   char buf[64];
   std::string_view key;
   if (!lower_into(name, buf, sizeof(buf), &key)) return nullptr;
-  // C++20 lacks heterogeneous lookup for unordered_map<string>; the key is short and
-  // std::string's small-buffer keeps this allocation-free.
-  auto it = index.find(std::string(key));
+  auto it = index.find(key);
   return it == index.end() ? nullptr : it->second;
 }
 
@@ -37,10 +38,10 @@ CommandTable::CommandTable() {
         sc->spec = &sub;
         sc->full_name = cmd->full_name + "|" + std::string(sub.name);
         sc->parent = cmd.get();
-        cmd->sub_index.emplace(std::string(sub.name), sc.get());
+        cmd->sub_index.emplace(sub.name, sc.get());
         cmd->subcommands.push_back(std::move(sc));
       }
-      index_.emplace(cmd->full_name, cmd.get());
+      index_.emplace(spec.name, cmd.get());
       commands_.push_back(std::move(cmd));
     }
   }

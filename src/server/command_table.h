@@ -26,7 +26,7 @@ struct Command {
   Command* parent = nullptr;
   CommandStats stats;
   std::vector<std::unique_ptr<Command>> subcommands;
-  std::unordered_map<std::string, Command*> sub_index;
+  std::unordered_map<std::string_view, Command*> sub_index;  // keys view full_name storage
 };
 
 class CommandTable {
@@ -39,7 +39,7 @@ class CommandTable {
 
  private:
   std::vector<std::unique_ptr<Command>> commands_;
-  std::unordered_map<std::string, Command*> index_;
+  std::unordered_map<std::string_view, Command*> index_;  // keys view Command::spec->name
 };
 
 }  // namespace rkv::server

@@ -221,8 +221,7 @@ void Server::process_input(Client& c) {
       LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
                   static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
       c.reply().error("ERR " + c.parser.error());
-      stats_.total_error_replies++;
-      stats_.error_codes["ERR"]++;
+      count_error("ERR");
       c.close_after_reply();
       queue_write(c);
       c.query.consume(c.query.unread_size());
@@ -240,7 +239,10 @@ void Server::process_input(Client& c) {
 }
 
 void Server::execute(Client& c, std::span<const std::string_view> argv) {
-  now_ms_ = wall_ms();
+  // One clock read gives both the command's time (for expiry) and the start of its
+  // duration (commandstats); Redis reads the wall clock the same way.
+  const int64_t start_us = wall_us();
+  now_ms_ = start_us / 1000;
   stats_.total_commands_processed++;
   c.commands_processed++;
   resp::Reply& reply = c.reply();
@@ -249,9 +251,7 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   auto reject = [&](Command* cmd, std::string_view msg) {
     if (cmd) cmd->stats.rejected_calls++;
     reply.error(msg);
-    stats_.total_error_replies++;
-    std::string_view code = msg.substr(0, msg.find(' '));
-    stats_.error_codes[std::string(code)]++;
+    count_error(reply.last_error_code());
   };
 
   Command* cmd = commands_.find(argv[0]);
@@ -288,15 +288,25 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
 
   c.last_command = cmd->full_name;
   CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_};
-  uint64_t errors_before = stats_.total_error_replies;
-  size_t replies_before = c.out().bytes();
-  (void)replies_before;
-  int64_t t0 = mono_us();
+  uint64_t errors_before = reply.error_count();
   spec.handler(ctx);
-  int64_t dt = mono_us() - t0;
+  int64_t dt = wall_us() - start_us;
   cmd->stats.calls++;
-  cmd->stats.usec += static_cast<uint64_t>(dt);
-  if (stats_.total_error_replies != errors_before) cmd->stats.failed_calls++;
+  cmd->stats.usec += dt > 0 ? static_cast<uint64_t>(dt) : 0;
+  if (reply.error_count() != errors_before) {
+    cmd->stats.failed_calls++;
+    count_error(reply.last_error_code());
+  }
+}
+
+void Server::count_error(std::string_view code) {
+  stats_.total_error_replies++;
+  auto it = stats_.error_codes.find(code);
+  if (it == stats_.error_codes.end()) {
+    stats_.error_codes.emplace(std::string(code), 1);
+  } else {
+    it->second++;
+  }
 }
 
 void Server::queue_write(Client& c) {

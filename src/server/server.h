@@ -36,7 +36,7 @@ struct ServerStats {
   uint64_t read_calls = 0;   // read syscalls (incl. EAGAIN)
   uint64_t write_calls = 0;  // write/writev syscalls
   uint64_t client_qbuf_limit_disconnections = 0;
-  std::map<std::string, uint64_t> error_codes;  // errorstats: "ERR" -> count
+  std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
 };
 
@@ -103,6 +103,7 @@ class Server {
   void on_accept(net::Fd fd, std::string peer, bool is_unix);
   void process_input(Client& c);
   void queue_write(Client& c);
+  void count_error(std::string_view code);
   void before_sleep();
   int64_t cron();
   void active_expire_cycle(bool fast);
