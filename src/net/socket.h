@@ -44,6 +44,8 @@ Fd accept_connection(int listen_fd, std::string* peer);
 bool set_nonblocking(int fd);
 void set_tcp_nodelay(int fd);
 void set_keepalive(int fd, int interval_s);
+// True when the peer of a connected TCP socket is on a loopback address.
+bool is_loopback_peer(int fd);
 // "ip:port" of the local end (for CLIENT LIST laddr).
 std::string local_address(int fd);
 

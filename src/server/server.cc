@@ -153,6 +153,19 @@ void Server::on_accept(net::Fd fd, std::string peer, bool is_unix) {
     stats_.rejected_connections++;
     return;
   }
+  if (!is_unix && config_.protected_mode && config_.requirepass.empty() &&
+      !net::is_loopback_peer(fd.get())) {
+    // Redis 7.0 protected mode: without a password only loopback clients are served.
+    static constexpr std::string_view kDenied =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+        "password is set for the default user. In this mode connections are only accepted from "
+        "the loopback interface. If you want to connect from external computers, either disable "
+        "protected mode ('CONFIG SET protected-mode no' from the loopback interface, or "
+        "'--protected-mode no' on the command line) or set a password with requirepass.\r\n";
+    [[maybe_unused]] ssize_t n = ::write(fd.get(), kDenied.data(), kDenied.size());
+    stats_.rejected_connections++;
+    return;
+  }
   if (!is_unix) {
     net::set_tcp_nodelay(fd.get());
     if (config_.tcp_keepalive > 0) net::set_keepalive(fd.get(), config_.tcp_keepalive);
