@@ -3,28 +3,40 @@ BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test unit integration bench clean format asan
+# Warnings are errors for `make test` (and CI), not for `make run`.
+WERROR ?= OFF
+
+.PHONY: all deps configure build run test unit integration bench memory-bench compat clean format asan
 
 all: build
 
 deps:
 	@tools/install-deps.sh
 
-$(BUILD_DIR)/build.ninja: CMakeLists.txt tests/CMakeLists.txt | deps
-	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
+# Configured on every build (a no-op when nothing changed), so switching between
+# `make run` and `make test` applies the right RKV_WERROR value.
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DRKV_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
 
-build: deps $(BUILD_DIR)/build.ninja
+build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
 	$(BUILD_DIR)/reactorkv-server conf/reactorkv.conf
 
-test: CMAKE_FLAGS += -DRKV_WERROR=ON
+test: WERROR = ON
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
 	python3 tools/bench.py --server $(BUILD_DIR)/reactorkv-server
+
+memory-bench: build
+	python3 tools/memory_bench.py --server $(BUILD_DIR)/reactorkv-server
+
+# Byte-for-byte replies against Debian's redis-server (needs ../shared/tools/resp-diff.py).
+compat: build
+	RKV_SERVER=$(BUILD_DIR)/reactorkv-server tools/compat-check.sh
 
 asan:
 	$(MAKE) BUILD_DIR=build-asan CMAKE_FLAGS="-DRKV_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" test

@@ -27,10 +27,17 @@ void Reply::simple(std::string_view s) {
 
 void Reply::error(std::string_view msg) {
   errors_++;
-  size_t code_len = std::min(msg.find(' '), sizeof(last_code_));
-  if (code_len == std::string_view::npos) code_len = std::min(msg.size(), sizeof(last_code_));
-  std::memcpy(last_code_, msg.data(), code_len);
-  last_code_len_ = code_len;
+  // As Redis's afterErrorReply: the code is the first word if a space comes within the
+  // first 32 bytes of the "-..." line, else "ERR". (min(find, 32) never yields npos, so
+  // it must not be used to detect "no space": that read 32 bytes past short messages.)
+  size_t space = msg.substr(0, sizeof(last_code_) - 1).find(' ');
+  if (space == std::string_view::npos) {
+    std::memcpy(last_code_, "ERR", 3);
+    last_code_len_ = 3;
+  } else {
+    std::memcpy(last_code_, msg.data(), space);
+    last_code_len_ = space;
+  }
   // An error must stay one line: Redis replaces newlines with spaces.
   char* p = buf_->reserve(msg.size() + 3);
   p[0] = '-';

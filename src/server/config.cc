@@ -1,8 +1,13 @@
 #include "server/config.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
+
+#include <cerrno>
 #include <climits>
+#include <cstring>
+#include <unordered_set>
 
 #include "resp/parser.h"
 #include "util/glob.h"
@@ -34,13 +39,17 @@ struct Param {
   // For kSpecial parameters.
   std::string (*get_special)(const Config&) = nullptr;
   ConfigError (*set_special)(Config&, std::span<const std::string>) = nullptr;
+  bool is_protected = false;
 };
 
-constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning", "nothing"};
+constexpr int64_t kMaxHz = 500;  // CONFIG_MAX_HZ: larger values are clamped, not refused
+
+constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning"};
 constexpr std::string_view kDebugModes[] = {"no", "yes", "local"};
-constexpr std::string_view kFsync[] = {"always", "everysec", "no"};
-constexpr std::string_view kPolicies[] = {"volatile-lru", "volatile-lfu", "volatile-random",
-                                          "volatile-ttl", "allkeys-lru", "allkeys-lfu",
+// Enum values are listed in Redis's order: error messages print them in this order.
+constexpr std::string_view kFsync[] = {"everysec", "always", "no"};
+constexpr std::string_view kPolicies[] = {"volatile-lru",   "volatile-lfu", "volatile-random",
+                                          "volatile-ttl",   "allkeys-lru",  "allkeys-lfu",
                                           "allkeys-random", "noeviction"};
 constexpr std::string_view kBackends[] = {"epoll", "kqueue", "poll", "io_uring"};
 
@@ -79,6 +88,10 @@ Param A(Param p, std::string_view alias) {
   p.alias = alias;
   return p;
 }
+Param P(Param p) {
+  p.is_protected = true;
+  return p;
+}
 
 std::string get_bind(const Config& c) {
   std::string out;
@@ -107,7 +120,9 @@ ConfigError set_unixsocketperm(Config& c, std::span<const std::string> args) {
   c.unixsocketperm = static_cast<int>(v);
   return {};
 }
-std::string get_save(const Config& c) { return c.save; }
+std::string get_save(const Config& c) {
+  return c.save;
+}
 ConfigError set_save(Config& c, std::span<const std::string> args) {
   // "save <seconds> <changes> [...]" pairs, or "save ''" to disable.
   if (args.size() == 1 && args[0].empty()) {
@@ -136,7 +151,9 @@ ConfigError set_save(Config& c, std::span<const std::string> args) {
   c.save = out;
   return {};
 }
-std::string get_cobl(const Config& c) { return c.client_output_buffer_limit; }
+std::string get_cobl(const Config& c) {
+  return c.client_output_buffer_limit;
+}
 ConfigError set_cobl(Config& c, std::span<const std::string> args) {
   // Accepts one or more "class hard soft seconds" groups; keeps the others.
   std::vector<std::string> words;
@@ -150,7 +167,8 @@ ConfigError set_cobl(Config& c, std::span<const std::string> args) {
       pos = sp + 1;
     }
   }
-  if (words.empty() || words.size() % 4 != 0) return {"Wrong number of arguments in buffer limit configuration."};
+  if (words.empty() || words.size() % 4 != 0)
+    return {"Wrong number of arguments in buffer limit configuration."};
   std::string classes[3] = {"normal 0 0 0", "slave 268435456 67108864 60",
                             "pubsub 33554432 8388608 60"};
   {
@@ -179,10 +197,84 @@ ConfigError set_cobl(Config& c, std::span<const std::string> args) {
     if (!parse_memory(words[k + 1], &hard) || !parse_memory(words[k + 2], &soft) || !secs ||
         *secs < 0)
       return {"Error in hard, soft or soft_seconds setting in buffer limit configuration."};
-    classes[idx] = cls + " " + std::to_string(hard) + " " + std::to_string(soft) + " " +
-                   std::to_string(*secs);
+    classes[idx] =
+        cls + " " + std::to_string(hard) + " " + std::to_string(soft) + " " + std::to_string(*secs);
   }
   c.client_output_buffer_limit = classes[0] + " " + classes[1] + " " + classes[2];
+  return {};
+}
+
+std::string get_dir(const Config& c) {
+  char buf[4096];
+  if (getcwd(buf, sizeof(buf)) == nullptr) return c.dir;
+  return buf;
+}
+ConfigError set_dir(Config& c, std::span<const std::string> args) {
+  if (args.size() != 1) return {"wrong number of arguments"};
+  // Like Redis, "dir" is the working directory itself: relative paths follow it.
+  if (chdir(args[0].c_str()) == -1) return {std::strerror(errno)};
+  c.dir = args[0];
+  return {};
+}
+
+// notify-keyspace-events: the class letters, stored in Redis's canonical order.
+enum : unsigned {
+  kNotifyKeyspace = 1 << 0,
+  kNotifyKeyevent = 1 << 1,
+  kNotifyGeneric = 1 << 2,
+  kNotifyString = 1 << 3,
+  kNotifyList = 1 << 4,
+  kNotifySet = 1 << 5,
+  kNotifyHash = 1 << 6,
+  kNotifyZset = 1 << 7,
+  kNotifyExpired = 1 << 8,
+  kNotifyEvicted = 1 << 9,
+  kNotifyStream = 1 << 10,
+  kNotifyKeyMiss = 1 << 11,
+  kNotifyModule = 1 << 12,
+  kNotifyNew = 1 << 13,
+  kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
+               kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
+};
+constexpr struct {
+  char letter;
+  unsigned flag;
+} kNotifyLetters[] = {{'g', kNotifyGeneric},  {'$', kNotifyString},  {'l', kNotifyList},
+                      {'s', kNotifySet},      {'h', kNotifyHash},    {'z', kNotifyZset},
+                      {'x', kNotifyExpired},  {'e', kNotifyEvicted}, {'t', kNotifyStream},
+                      {'d', kNotifyModule},   {'n', kNotifyNew},     {'K', kNotifyKeyspace},
+                      {'E', kNotifyKeyevent}, {'m', kNotifyKeyMiss}};
+
+std::string notify_flags_to_string(unsigned flags) {
+  std::string out;
+  if ((flags & kNotifyAll) == kNotifyAll) out += 'A';
+  for (const auto& l : kNotifyLetters) {
+    bool class_letter = l.flag & kNotifyAll;
+    if (class_letter && (flags & kNotifyAll) == kNotifyAll) continue;
+    if (flags & l.flag) out += l.letter;
+  }
+  return out;
+}
+std::string get_notify(const Config& c) {
+  return c.notify_keyspace_events;
+}
+ConfigError set_notify(Config& c, std::span<const std::string> args) {
+  if (args.size() != 1) return {"wrong number of arguments"};
+  unsigned flags = 0;
+  for (char ch : args[0]) {
+    if (ch == 'A') {
+      flags |= kNotifyAll;
+      continue;
+    }
+    bool known = false;
+    for (const auto& l : kNotifyLetters)
+      if (l.letter == ch) {
+        flags |= l.flag;
+        known = true;
+      }
+    if (!known) return {"Invalid event class character. Use 'Ag$lshzxeKEtmdn'."};
+  }
+  c.notify_keyspace_events = notify_flags_to_string(flags);
   return {};
 }
 
@@ -203,7 +295,7 @@ const std::vector<Param>& params() {
       I("tcp-backlog", &Config::tcp_backlog, 0, INT_MAX, false),
       I("tcp-keepalive", &Config::tcp_keepalive, 0, INT_MAX),
       I("timeout", &Config::timeout, 0, INT_MAX),
-      I("maxclients", &Config::maxclients, 1, INT_MAX),
+      L("maxclients", &Config::maxclients, 1, UINT_MAX),
       B("protected-mode", &Config::protected_mode),
       M("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, LLONG_MAX),
       M("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024, LLONG_MAX),
@@ -220,8 +312,8 @@ const std::vector<Param>& params() {
       E("enable-module-command", &Config::enable_module_command, kDebugModes, false),
       B("daemonize", &Config::daemonize, false),
       S("pidfile", &Config::pidfile, false),
-      S("dir", &Config::dir),
-      S("dbfilename", &Config::dbfilename),
+      P(X("dir", get_dir, set_dir)),
+      P(S("dbfilename", &Config::dbfilename)),
       X("save", get_save, set_save),
       B("appendonly", &Config::appendonly),
       S("appendfilename", &Config::appendfilename, false),
@@ -237,7 +329,7 @@ const std::vector<Param>& params() {
       L("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, LLONG_MAX),
       I("slowlog-max-len", &Config::slowlog_max_len, 0, INT_MAX),
       L("latency-monitor-threshold", &Config::latency_monitor_threshold, 0, LLONG_MAX),
-      S("notify-keyspace-events", &Config::notify_keyspace_events),
+      X("notify-keyspace-events", get_notify, set_notify),
       X("client-output-buffer-limit", get_cobl, set_cobl),
       A(L("busy-reply-threshold", &Config::busy_reply_threshold, 0, LLONG_MAX), "lua-time-limit"),
       A(I("list-max-listpack-size", &Config::list_max_listpack_size, INT_MIN, INT_MAX),
@@ -248,8 +340,6 @@ const std::vector<Param>& params() {
       A(I("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, INT_MAX),
         "hash-max-ziplist-value"),
       I("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT_MAX),
-      I("set-max-listpack-entries", &Config::set_max_listpack_entries, 0, INT_MAX),
-      I("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT_MAX),
       A(I("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0, INT_MAX),
         "zset-max-ziplist-entries"),
       A(I("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT_MAX),
@@ -271,13 +361,17 @@ const Param* find_param(std::string_view name) {
 
 std::string value_of(const Config& c, const Param& p) {
   switch (p.kind) {
-    case Kind::kBool: return c.*p.b ? "yes" : "no";
+    case Kind::kBool:
+      return c.*p.b ? "yes" : "no";
     case Kind::kInt:
       return p.i ? std::to_string(c.*p.i) : std::to_string(c.*p.l);
-    case Kind::kMemory: return std::to_string(c.*p.l);
+    case Kind::kMemory:
+      return std::to_string(c.*p.l);
     case Kind::kString:
-    case Kind::kEnum: return c.*p.s;
-    case Kind::kSpecial: return p.get_special(c);
+    case Kind::kEnum:
+      return c.*p.s;
+    case Kind::kSpecial:
+      return p.get_special(c);
   }
   return "";
 }
@@ -310,13 +404,16 @@ ConfigError assign(Config& c, const Param& p, std::span<const std::string> args)
       if (n < p.min || n > p.max)
         return {"argument must be between " + std::to_string(p.min) + " and " +
                 std::to_string(p.max) + " inclusive"};
+      if (p.name == "hz" && n > kMaxHz) n = kMaxHz;
       if (p.i)
         c.*p.i = static_cast<int>(n);
       else
         c.*p.l = n;
       return {};
     }
-    case Kind::kString: c.*p.s = v; return {};
+    case Kind::kString:
+      c.*p.s = v;
+      return {};
     case Kind::kEnum: {
       std::string lv = lower(v);
       for (std::string_view e : p.enum_values)
@@ -331,7 +428,8 @@ ConfigError assign(Config& c, const Param& p, std::span<const std::string> args)
       }
       return {msg};
     }
-    case Kind::kSpecial: break;
+    case Kind::kSpecial:
+      break;
   }
   return {};
 }
@@ -339,27 +437,42 @@ ConfigError assign(Config& c, const Param& p, std::span<const std::string> args)
 }  // namespace
 
 bool parse_memory(std::string_view s, int64_t* out) {
-  std::string l = lower(s);
-  int64_t mul = 1;
-  auto strip = [&](std::string_view suf, int64_t m) {
-    if (l.size() > suf.size() && l.compare(l.size() - suf.size(), suf.size(), suf) == 0) {
-      l.resize(l.size() - suf.size());
-      mul = m;
-      return true;
-    }
+  // Redis memtoull: decimal digits, then an optional unit (b, k, kb, m, mb, g, gb) in any
+  // case. "k" is 1000 and "kb" is 1024. No sign, no spaces.
+  size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) digits++;
+  if (digits == 0) return false;
+  std::string unit = lower(s.substr(digits));
+  int64_t mul;
+  if (unit.empty() || unit == "b")
+    mul = 1;
+  else if (unit == "k")
+    mul = 1000;
+  else if (unit == "kb")
+    mul = 1024;
+  else if (unit == "m")
+    mul = 1000ll * 1000;
+  else if (unit == "mb")
+    mul = 1024ll * 1024;
+  else if (unit == "g")
+    mul = 1000ll * 1000 * 1000;
+  else if (unit == "gb")
+    mul = 1024ll * 1024 * 1024;
+  else
     return false;
-  };
-  strip("gb", 1024ll * 1024 * 1024) || strip("mb", 1024ll * 1024) || strip("kb", 1024) ||
-      strip("g", 1000ll * 1000 * 1000) || strip("m", 1000ll * 1000) || strip("k", 1000) ||
-      strip("b", 1);
-  auto v = parse_int64(l);
-  if (!v || *v < 0) return false;
-  if (*v > LLONG_MAX / mul) return false;
-  *out = *v * mul;
+  int64_t v = 0;
+  for (size_t i = 0; i < digits; i++) {
+    int d = s[i] - '0';
+    if (v > (LLONG_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  if (v > LLONG_MAX / mul) return false;
+  *out = v * mul;
   return true;
 }
 
-ConfigError ConfigTable::apply(Config& cfg, std::string_view name, std::span<const std::string> args) {
+ConfigError ConfigTable::apply(Config& cfg, std::string_view name,
+                               std::span<const std::string> args) {
   const Param* p = find_param(name);
   if (!p) return {"Bad directive or wrong number of arguments"};
   return assign(cfg, *p, args);
@@ -376,8 +489,10 @@ ConfigError ConfigTable::load_text(Config& cfg, std::string_view text, std::stri
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     line_no++;
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
+      line.remove_suffix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
+      line.remove_prefix(1);
     if (line.empty() || line[0] == '#') {
       if (nl == text.size()) break;
       continue;
@@ -403,9 +518,15 @@ void ConfigTable::get(const Config& cfg, std::string_view pattern,
                       std::vector<std::pair<std::string, std::string>>* out) {
   std::string pat = lower(pattern);
   bool has_glob = pat.find_first_of("*?[") != std::string::npos;
+  if (!has_glob) {
+    // An exact name is echoed as the client spelled it, alias and case included.
+    if (const Param* p = find_param(pat))
+      out->emplace_back(std::string(pattern), value_of(cfg, *p));
+    return;
+  }
   for (const Param& p : params()) {
-    bool match = has_glob ? glob_match(pat, p.name) : p.name == pat;
-    bool alias_match = !p.alias.empty() && (has_glob ? glob_match(pat, p.alias) : p.alias == pat);
+    bool match = glob_match(pat, p.name);
+    bool alias_match = !p.alias.empty() && glob_match(pat, p.alias);
     if (match) out->emplace_back(std::string(p.name), value_of(cfg, p));
     if (alias_match) out->emplace_back(std::string(p.alias), value_of(cfg, p));
   }
@@ -426,7 +547,54 @@ ConfigError ConfigTable::set(Config& cfg, std::string_view name, std::string_vie
   return assign(cfg, *p, args);
 }
 
-bool ConfigTable::exists(std::string_view name) { return find_param(name) != nullptr; }
+ConfigError ConfigTable::set_many(
+    Config& cfg, std::span<const std::pair<std::string_view, std::string_view>> pairs,
+    bool allow_protected, std::vector<std::string>* changed) {
+  auto failed = [](std::string_view arg, std::string_view why) {
+    return ConfigError{"ERR CONFIG SET failed (possibly related to argument '" + std::string(arg) +
+                       "') - " + std::string(why)};
+  };
+  // Redis validates every name before applying anything, in argument order.
+  std::vector<const Param*> seen;
+  for (const auto& [name, value] : pairs) {
+    const Param* p = find_param(name);
+    if (!p)
+      return {"ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) +
+              "'"};
+    std::string lname = lower(name);
+    if (p->is_protected && !allow_protected) return failed(lname, "can't set protected config");
+    if (!p->mutable_at_runtime) return failed(lname, "can't set immutable config");
+    if (std::find(seen.begin(), seen.end(), p) != seen.end())
+      return failed(lname, "duplicate parameter");
+    seen.push_back(p);
+  }
+  // Apply to a copy so that a bad value leaves every parameter as it was.
+  Config next = cfg;
+  std::string old_dir = get_dir(cfg);
+  for (const auto& [name, value] : pairs) {
+    if (ConfigError e = set(next, name, value)) {
+      if (next.dir != cfg.dir) [[maybe_unused]]
+        int rc = chdir(old_dir.c_str());
+      return failed(lower(name), e.message);
+    }
+  }
+  cfg = std::move(next);
+  if (changed)
+    for (const Param* p : seen) changed->emplace_back(p->name);
+  return {};
+}
+
+bool ConfigTable::exists(std::string_view name) {
+  return find_param(name) != nullptr;
+}
+bool ConfigTable::is_protected(std::string_view name) {
+  const Param* p = find_param(name);
+  return p && p->is_protected;
+}
+std::string ConfigTable::canonical_name(std::string_view name) {
+  const Param* p = find_param(name);
+  return p ? std::string(p->name) : lower(name);
+}
 bool ConfigTable::is_mutable(std::string_view name) {
   const Param* p = find_param(name);
   return p && p->mutable_at_runtime;

@@ -20,7 +20,7 @@ struct Config {
   int tcp_backlog = 511;
   int tcp_keepalive = 300;
   int timeout = 0;
-  int maxclients = 10000;
+  int64_t maxclients = 10000;
   bool protected_mode = true;
   // Protocol limits
   int64_t proto_max_bulk_len = 512ll * 1024 * 1024;
@@ -57,15 +57,14 @@ struct Config {
   int slowlog_max_len = 128;
   int64_t latency_monitor_threshold = 0;
   std::string notify_keyspace_events;
-  std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+  std::string client_output_buffer_limit =
+      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   int64_t busy_reply_threshold = 5000;
   int list_max_listpack_size = -2;
   int list_compress_depth = 0;
-  int hash_max_listpack_entries = 128;
+  int hash_max_listpack_entries = 512;
   int hash_max_listpack_value = 64;
   int set_max_intset_entries = 512;
-  int set_max_listpack_entries = 128;
-  int set_max_listpack_value = 64;
   int zset_max_listpack_entries = 128;
   int zset_max_listpack_value = 64;
   int hll_sparse_max_bytes = 3000;
@@ -95,8 +94,18 @@ class ConfigTable {
                   std::vector<std::pair<std::string, std::string>>* out);
   // CONFIG SET of one parameter at run time (immutable ones fail).
   static ConfigError set(Config& cfg, std::string_view name, std::string_view value);
+  // CONFIG SET name value [name value ...]: all or nothing. On failure cfg is unchanged and
+  // the error is Redis's full reply text ("ERR CONFIG SET failed (possibly related to ...").
+  // `changed` receives the canonical names set, for Server::on_config_changed.
+  static ConfigError set_many(Config& cfg,
+                              std::span<const std::pair<std::string_view, std::string_view>> pairs,
+                              bool allow_protected, std::vector<std::string>* changed);
   static bool exists(std::string_view name);
   static bool is_mutable(std::string_view name);
+  // Protected parameters (dir, dbfilename) need enable-protected-configs.
+  static bool is_protected(std::string_view name);
+  // The parameter's main name ("hash-max-ziplist-entries" -> "hash-max-listpack-entries").
+  static std::string canonical_name(std::string_view name);
 };
 
 // "100mb" / "1gb" / "512" to bytes (Redis memtoull). Returns false on junk.

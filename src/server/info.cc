@@ -1,10 +1,12 @@
-// INFO: sections and field names exactly as Redis 7.0 prints them.
+// INFO: sections and field names exactly as Redis 7.0 prints them, in Redis's order, plus
+// our "# IO" section. Also CONFIG RESETSTAT, which clears what INFO reports.
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cstdio>
 #include <string>
 
@@ -14,6 +16,7 @@
 namespace rkv::server {
 namespace {
 
+// Redis's bytesToHuman: B up to 1023, then two decimals with K, M, G, T, P.
 std::string human_bytes(double n) {
   char buf[64];
   const char* units = "BKMGTP";
@@ -29,282 +32,398 @@ std::string human_bytes(double n) {
   return buf;
 }
 
-void field(std::string& out, const char* name, const std::string& value) {
-  out += name;
-  out += ':';
-  out += value;
-  out += "\r\n";
-}
-void field(std::string& out, const char* name, uint64_t value) { field(out, name, std::to_string(value)); }
-void field_f(std::string& out, const char* name, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.2f", value);
-  field(out, name, buf);
+class InfoWriter {
+ public:
+  explicit InfoWriter(std::string& out) : out_(out) {}
+  void section(const char* title) {
+    if (!out_.empty()) out_ += "\r\n";
+    out_ += "# ";
+    out_ += title;
+    out_ += "\r\n";
+  }
+  void operator()(std::string_view name, std::string_view value) {
+    out_ += name;
+    out_ += ':';
+    out_ += value;
+    out_ += "\r\n";
+  }
+  void u(std::string_view name, uint64_t v) { (*this)(name, std::to_string(v)); }
+  void i(std::string_view name, int64_t v) { (*this)(name, std::to_string(v)); }
+  void f(std::string_view name, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.2f", v);
+    (*this)(name, buf);
+  }
+  void human(std::string_view name, uint64_t v) {
+    u(name, v);
+    (*this)(std::string(name) + "_human", human_bytes(static_cast<double>(v)));
+  }
+
+ private:
+  std::string& out_;
+};
+
+double ratio(double a, double b) {
+  return b != 0 ? a / b : 0.0;
 }
 
-bool wanted(const std::vector<std::string>& req, std::string_view section, bool is_default) {
-  if (req.empty()) return is_default;
-  for (const auto& r : req) {
-    if (r == section) return true;
-    if (r == "all" || r == "everything") return true;
-    if (r == "default" && is_default) return true;
-  }
-  return false;
+std::string seconds(const timeval& tv) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buf;
 }
+
+std::string executable_path() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "reactorkv-server";
+}
+
+// Which sections a request names. Redis always prints them in its fixed order, whatever
+// order they were asked in; unknown names are ignored.
+struct SectionSet {
+  std::vector<std::string> names;
+  bool all = false;
+  bool defaults = false;
+
+  explicit SectionSet(std::span<const std::string_view> args) {
+    if (args.empty()) defaults = true;
+    for (auto a : args) {
+      std::string l(a);
+      for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (l == "all" || l == "everything")
+        all = true;
+      else if (l == "default")
+        defaults = true;
+      else
+        names.push_back(std::move(l));
+    }
+  }
+  bool wants(std::string_view name, bool in_default) const {
+    if (all || (defaults && in_default)) return true;
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
+};
 
 }  // namespace
 
 std::string Server::info(std::span<const std::string_view> sections) {
-  std::vector<std::string> req;
-  for (auto s : sections) {
-    std::string l(s);
-    for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    req.push_back(l);
-  }
+  SectionSet req(sections);
   std::string out;
-  auto begin = [&](const char* title) {
-    if (!out.empty()) out += "\r\n";
-    out += "# ";
-    out += title;
-    out += "\r\n";
-  };
+  InfoWriter w(out);
   int64_t uptime_s = (now_ms_ - start_time_ms_) / 1000;
 
-  if (wanted(req, "server", true)) {
-    begin("Server");
+  if (req.wants("server", true)) {
+    w.section("Server");
     utsname un{};
     uname(&un);
-    field(out, "redis_version", "7.0.15");
-    field(out, "reactorkv_version", RKV_VERSION);
-    field(out, "redis_git_sha1", "00000000");
-    field(out, "redis_git_dirty", "0");
-    field(out, "redis_build_id", "0");
-    field(out, "redis_mode", "standalone");
-    field(out, "os", std::string(un.sysname) + " " + un.release + " " + un.machine);
-    field(out, "arch_bits", std::to_string(sizeof(void*) * 8));
-    field(out, "monotonic_clock", "POSIX clock_gettime");
-    field(out, "multiplexing_api", loop_->backend());
-    field(out, "atomicvar_api", "c11-builtin");
-#ifdef __VERSION__
-    field(out, "gcc_version", __VERSION__);
+    w("redis_version", "7.0.15");
+    w("reactorkv_version", RKV_VERSION);
+    w("redis_git_sha1", "00000000");
+    w("redis_git_dirty", "0");
+    w("redis_build_id", "0");
+    w("redis_mode", "standalone");
+    w("os", std::string(un.sysname) + " " + un.release + " " + un.machine);
+    w.u("arch_bits", sizeof(void*) * 8);
+    w("monotonic_clock", "POSIX clock_gettime");
+    w("multiplexing_api", loop_->backend());
+    w("atomicvar_api", "c11-builtin");
+#if defined(__GNUC__) && !defined(__clang__)
+    w("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                         std::to_string(__GNUC_PATCHLEVEL__));
+#else
+    w("gcc_version", "0.0.0");
 #endif
-    field(out, "process_id", static_cast<uint64_t>(getpid()));
-    field(out, "process_supervised", "no");
-    field(out, "run_id", run_id_);
-    field(out, "tcp_port", static_cast<uint64_t>(config_.port));
-    field(out, "server_time_usec", std::to_string(now_ms_ * 1000));
-    field(out, "uptime_in_seconds", std::to_string(uptime_s));
-    field(out, "uptime_in_days", std::to_string(uptime_s / 86400));
-    field(out, "hz", static_cast<uint64_t>(config_.hz));
-    field(out, "configured_hz", static_cast<uint64_t>(config_.hz));
-    field(out, "lru_clock", lru_clock_);
-    field(out, "executable", "reactorkv-server");
-    field(out, "config_file", "");
-    field(out, "io_threads_active", "0");
+    w.u("process_id", static_cast<uint64_t>(getpid()));
+    w("process_supervised", "no");
+    w("run_id", run_id_);
+    w.i("tcp_port", config_.port);
+    w.i("server_time_usec", now_ms_ * 1000);
+    w.i("uptime_in_seconds", uptime_s);
+    w.i("uptime_in_days", uptime_s / 86400);
+    w.i("hz", config_.hz);
+    w.i("configured_hz", config_.hz);
+    w.u("lru_clock", lru_clock_);
+    w("executable", executable_path());
+    w("config_file", "");
+    w("io_threads_active", "0");
   }
-  if (wanted(req, "clients", true)) {
-    begin("Clients");
-    field(out, "connected_clients", clients_.size());
-    field(out, "cluster_connections", "0");
-    field(out, "maxclients", static_cast<uint64_t>(config_.maxclients));
+  if (req.wants("clients", true)) {
+    w.section("Clients");
+    w.u("connected_clients", clients_.size());
+    w("cluster_connections", "0");
+    w.i("maxclients", static_cast<int64_t>(config_.maxclients));
     size_t max_in = 0, max_out = 0;
     for (auto& [id, c] : clients_) {
       max_in = std::max(max_in, c->query.capacity());
       max_out = std::max(max_out, c->out().bytes());
     }
-    field(out, "client_recent_max_input_buffer", max_in);
-    field(out, "client_recent_max_output_buffer", max_out);
-    field(out, "blocked_clients", "0");
-    field(out, "tracking_clients", "0");
-    field(out, "clients_in_timeout_table", "0");
+    w.u("client_recent_max_input_buffer", max_in);
+    w.u("client_recent_max_output_buffer", max_out);
+    w("blocked_clients", "0");
+    w("tracking_clients", "0");
+    w("clients_in_timeout_table", "0");
   }
-  if (wanted(req, "memory", true)) {
-    begin("Memory");
+  if (req.wants("memory", true)) {
+    w.section("Memory");
     MemoryStats m = memory_stats();
     stats_.peak_memory = std::max(stats_.peak_memory, m.allocated);
-    size_t total_system = static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    size_t dataset_overhead = 0;
-    for (auto& d : dbs_) dataset_overhead += d->overhead_bytes();
-    field(out, "used_memory", m.allocated);
-    field(out, "used_memory_human", human_bytes(static_cast<double>(m.allocated)));
-    field(out, "used_memory_rss", m.rss);
-    field(out, "used_memory_rss_human", human_bytes(static_cast<double>(m.rss)));
-    field(out, "used_memory_peak", stats_.peak_memory);
-    field(out, "used_memory_peak_human", human_bytes(static_cast<double>(stats_.peak_memory)));
-    char perc[32];
-    std::snprintf(perc, sizeof(perc), "%.2f%%", stats_.peak_memory ? 100.0 * static_cast<double>(m.allocated) / static_cast<double>(stats_.peak_memory) : 0.0);
-    field(out, "used_memory_peak_perc", perc);
-    field(out, "used_memory_overhead", dataset_overhead);
-    field(out, "used_memory_startup", "0");
-    field(out, "used_memory_dataset", m.allocated > dataset_overhead ? m.allocated - dataset_overhead : 0);
-    field(out, "allocator_allocated", m.allocated);
-    field(out, "allocator_active", m.active);
-    field(out, "allocator_resident", m.resident);
-    field(out, "total_system_memory", total_system);
-    field(out, "total_system_memory_human", human_bytes(static_cast<double>(total_system)));
-    field(out, "used_memory_lua", "31744");
-    field(out, "used_memory_scripts", "0");
-    field(out, "maxmemory", static_cast<uint64_t>(config_.maxmemory));
-    field(out, "maxmemory_human", human_bytes(static_cast<double>(config_.maxmemory)));
-    field(out, "maxmemory_policy", config_.maxmemory_policy);
-    field_f(out, "allocator_frag_ratio", m.allocated ? static_cast<double>(m.active) / static_cast<double>(m.allocated) : 1.0);
-    field_f(out, "mem_fragmentation_ratio", m.allocated ? static_cast<double>(m.rss) / static_cast<double>(m.allocated) : 1.0);
-    field(out, "mem_fragmentation_bytes", std::to_string(static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.allocated)));
-    field(out, "mem_not_counted_for_evict", "0");
-    field(out, "mem_replication_backlog", "0");
-    field(out, "mem_clients_slaves", "0");
+    size_t total_system =
+        static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_t overhead = 0;
+    for (auto& d : dbs_) overhead += d->overhead_bytes();
     size_t client_mem = 0;
     for (auto& [id, c] : clients_) client_mem += c->query.capacity() + c->out().allocated();
-    field(out, "mem_clients_normal", client_mem);
-    field(out, "mem_aof_buffer", "0");
-    field(out, "mem_allocator", allocator_name());
-    field(out, "active_defrag_running", "0");
-    field(out, "lazyfree_pending_objects", "0");
-    field(out, "lazyfreed_objects", "0");
+    overhead += client_mem;
+    size_t dataset = m.allocated > overhead ? m.allocated - overhead : 0;
+    auto d = [](size_t v) { return static_cast<double>(v); };
+    char perc[32];
+    w.human("used_memory", m.allocated);
+    w.human("used_memory_rss", m.rss);
+    w.human("used_memory_peak", stats_.peak_memory);
+    std::snprintf(perc, sizeof(perc), "%.2f%%", 100 * ratio(d(m.allocated), d(stats_.peak_memory)));
+    w("used_memory_peak_perc", perc);
+    w.u("used_memory_overhead", overhead);
+    w("used_memory_startup", "0");
+    w.u("used_memory_dataset", dataset);
+    std::snprintf(perc, sizeof(perc), "%.2f%%", 100 * ratio(d(dataset), d(m.allocated)));
+    w("used_memory_dataset_perc", perc);
+    w.u("allocator_allocated", m.allocated);
+    w.u("allocator_active", m.active);
+    w.u("allocator_resident", m.resident);
+    w.human("total_system_memory", total_system);
+    // No scripting engine: the Lua/function figures are those of an idle Redis.
+    w("used_memory_lua", "0");
+    w("used_memory_vm_eval", "0");
+    w("used_memory_lua_human", "0B");
+    w("used_memory_scripts_eval", "0");
+    w("number_of_cached_scripts", "0");
+    w("number_of_functions", "0");
+    w("number_of_libraries", "0");
+    w("used_memory_vm_functions", "0");
+    w.human("used_memory_vm_total", 0);
+    w("used_memory_functions", "0");
+    w.human("used_memory_scripts", 0);
+    w.i("maxmemory", config_.maxmemory);
+    w("maxmemory_human", human_bytes(d(static_cast<size_t>(config_.maxmemory))));
+    w("maxmemory_policy", config_.maxmemory_policy);
+    w.f("allocator_frag_ratio", ratio(d(m.active), d(m.allocated)));
+    w.i("allocator_frag_bytes", static_cast<int64_t>(m.active) - static_cast<int64_t>(m.allocated));
+    w.f("allocator_rss_ratio", ratio(d(m.resident), d(m.active)));
+    w.i("allocator_rss_bytes", static_cast<int64_t>(m.resident) - static_cast<int64_t>(m.active));
+    w.f("rss_overhead_ratio", ratio(d(m.rss), d(m.resident)));
+    w.i("rss_overhead_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.resident));
+    w.f("mem_fragmentation_ratio", ratio(d(m.rss), d(m.allocated)));
+    w.i("mem_fragmentation_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.allocated));
+    w("mem_not_counted_for_evict", "0");
+    w("mem_replication_backlog", "0");
+    w("mem_total_replication_buffers", "0");
+    w("mem_clients_slaves", "0");
+    w.u("mem_clients_normal", client_mem);
+    w("mem_cluster_links", "0");
+    w("mem_aof_buffer", "0");
+    w("mem_allocator", allocator_name());
+    w("active_defrag_running", "0");
+    w("lazyfree_pending_objects", "0");
+    w("lazyfreed_objects", "0");
   }
-  if (wanted(req, "persistence", true)) {
-    begin("Persistence");
-    field(out, "loading", "0");
-    field(out, "async_loading", "0");
-    field(out, "rdb_changes_since_last_save", "0");
-    field(out, "rdb_bgsave_in_progress", "0");
-    field(out, "rdb_last_save_time", std::to_string(last_save_time_));
-    field(out, "rdb_last_bgsave_status", "ok");
-    field(out, "aof_enabled", "0");
-    field(out, "aof_rewrite_in_progress", "0");
+  if (req.wants("persistence", true)) {
+    w.section("Persistence");
+    // No RDB/AOF yet: the fields of a server that never saved nor forked.
+    static constexpr std::pair<std::string_view, std::string_view> kBefore[] = {
+        {"loading", "0"},
+        {"async_loading", "0"},
+        {"current_cow_peak", "0"},
+        {"current_cow_size", "0"},
+        {"current_cow_size_age", "0"},
+        {"current_fork_perc", "0.00"},
+        {"current_save_keys_processed", "0"},
+        {"current_save_keys_total", "0"},
+        {"rdb_changes_since_last_save", "0"},
+        {"rdb_bgsave_in_progress", "0"}};
+    static constexpr std::pair<std::string_view, std::string_view> kAfter[] = {
+        {"rdb_last_bgsave_status", "ok"},
+        {"rdb_last_bgsave_time_sec", "-1"},
+        {"rdb_current_bgsave_time_sec", "-1"},
+        {"rdb_saves", "0"},
+        {"rdb_last_cow_size", "0"},
+        {"rdb_last_load_keys_expired", "0"},
+        {"rdb_last_load_keys_loaded", "0"},
+        {"aof_enabled", "0"},
+        {"aof_rewrite_in_progress", "0"},
+        {"aof_rewrite_scheduled", "0"},
+        {"aof_last_rewrite_time_sec", "-1"},
+        {"aof_current_rewrite_time_sec", "-1"},
+        {"aof_last_bgrewrite_status", "ok"},
+        {"aof_rewrites", "0"},
+        {"aof_rewrites_consecutive_failures", "0"},
+        {"aof_last_write_status", "ok"},
+        {"aof_last_cow_size", "0"},
+        {"module_fork_in_progress", "0"},
+        {"module_fork_last_cow_size", "0"}};
+    for (auto [k, v] : kBefore) w(k, v);
+    w.i("rdb_last_save_time", last_save_time_);
+    for (auto [k, v] : kAfter) w(k, v);
   }
-  if (wanted(req, "stats", true)) {
-    begin("Stats");
-    field(out, "total_connections_received", stats_.total_connections_received);
-    field(out, "total_commands_processed", stats_.total_commands_processed);
-    field(out, "instantaneous_ops_per_sec", static_cast<uint64_t>(ops_sampler_.rate()));
-    field(out, "total_net_input_bytes", stats_.net_input_bytes);
-    field(out, "total_net_output_bytes", stats_.net_output_bytes);
-    field_f(out, "instantaneous_input_kbps", input_kbps());
-    field_f(out, "instantaneous_output_kbps", output_kbps());
-    field(out, "rejected_connections", stats_.rejected_connections);
-    field(out, "sync_full", "0");
-    field(out, "sync_partial_ok", "0");
-    field(out, "sync_partial_err", "0");
-    field(out, "expired_keys", keyspace_stats_.expired_keys);
-    field_f(out, "expired_stale_perc", keyspace_stats_.expired_stale_perc * 100);
-    field(out, "expired_time_cap_reached_count", keyspace_stats_.expired_time_cap_reached_count);
-    field(out, "expire_cycle_cpu_milliseconds", "0");
-    field(out, "evicted_keys", "0");
-    field(out, "evicted_clients", "0");
-    field(out, "total_eviction_exceeded_time", "0");
-    field(out, "current_eviction_exceeded_time", "0");
-    field(out, "keyspace_hits", keyspace_stats_.keyspace_hits);
-    field(out, "keyspace_misses", keyspace_stats_.keyspace_misses);
-    field(out, "pubsub_channels", "0");
-    field(out, "pubsub_patterns", "0");
-    field(out, "latest_fork_usec", "0");
-    field(out, "total_forks", "0");
-    field(out, "migrate_cached_sockets", "0");
-    field(out, "slave_expires_tracked_keys", "0");
-    field(out, "active_defrag_hits", "0");
-    field(out, "active_defrag_misses", "0");
-    field(out, "active_defrag_key_hits", "0");
-    field(out, "active_defrag_key_misses", "0");
-    field(out, "total_active_defrag_time", "0");
-    field(out, "current_active_defrag_time", "0");
-    field(out, "tracking_total_keys", "0");
-    field(out, "tracking_total_items", "0");
-    field(out, "tracking_total_prefixes", "0");
-    field(out, "unexpected_error_replies", stats_.unexpected_error_replies);
-    field(out, "total_error_replies", stats_.total_error_replies);
-    field(out, "dump_payload_sanitizations", "0");
-    field(out, "total_reads_processed", stats_.total_reads_processed);
-    field(out, "total_writes_processed", stats_.total_writes_processed);
-    field(out, "io_threaded_reads_processed", "0");
-    field(out, "io_threaded_writes_processed", "0");
-    field(out, "client_query_buffer_limit_disconnections", stats_.client_qbuf_limit_disconnections);
+  if (req.wants("stats", true)) {
+    w.section("Stats");
+    const store::KeyspaceStats& ks = keyspace_stats_;
+    w.u("total_connections_received", stats_.total_connections_received);
+    w.u("total_commands_processed", stats_.total_commands_processed);
+    w.u("instantaneous_ops_per_sec", static_cast<uint64_t>(ops_sampler_.rate()));
+    w.u("total_net_input_bytes", stats_.net_input_bytes);
+    w.u("total_net_output_bytes", stats_.net_output_bytes);
+    w("total_net_repl_input_bytes", "0");
+    w("total_net_repl_output_bytes", "0");
+    w.f("instantaneous_input_kbps", input_kbps());
+    w.f("instantaneous_output_kbps", output_kbps());
+    w("instantaneous_input_repl_kbps", "0.00");
+    w("instantaneous_output_repl_kbps", "0.00");
+    w.u("rejected_connections", stats_.rejected_connections);
+    w("sync_full", "0");
+    w("sync_partial_ok", "0");
+    w("sync_partial_err", "0");
+    w.u("expired_keys", ks.expired_keys);
+    w.f("expired_stale_perc", ks.expired_stale_perc * 100);
+    w.u("expired_time_cap_reached_count", ks.expired_time_cap_reached_count);
+    w("expire_cycle_cpu_milliseconds", "0");
+    w("evicted_keys", "0");
+    w("evicted_clients", "0");
+    w("total_eviction_exceeded_time", "0");
+    w("current_eviction_exceeded_time", "0");
+    w.u("keyspace_hits", ks.keyspace_hits);
+    w.u("keyspace_misses", ks.keyspace_misses);
+    static constexpr std::string_view kZeros[] = {"pubsub_channels",
+                                                  "pubsub_patterns",
+                                                  "pubsubshard_channels",
+                                                  "latest_fork_usec",
+                                                  "total_forks",
+                                                  "migrate_cached_sockets",
+                                                  "slave_expires_tracked_keys",
+                                                  "active_defrag_hits",
+                                                  "active_defrag_misses",
+                                                  "active_defrag_key_hits",
+                                                  "active_defrag_key_misses",
+                                                  "total_active_defrag_time",
+                                                  "current_active_defrag_time",
+                                                  "tracking_total_keys",
+                                                  "tracking_total_items",
+                                                  "tracking_total_prefixes"};
+    for (auto k : kZeros) w(k, "0");
+    w.u("unexpected_error_replies", stats_.unexpected_error_replies);
+    w.u("total_error_replies", stats_.total_error_replies);
+    w("dump_payload_sanitizations", "0");
+    w.u("total_reads_processed", stats_.total_reads_processed);
+    w.u("total_writes_processed", stats_.total_writes_processed);
+    w("io_threaded_reads_processed", "0");
+    w("io_threaded_writes_processed", "0");
+    w("reply_buffer_shrinks", "0");
+    w("reply_buffer_expands", "0");
   }
-  if (wanted(req, "replication", true)) {
-    begin("Replication");
-    field(out, "role", "master");
-    field(out, "connected_slaves", "0");
-    field(out, "master_failover_state", "no-failover");
-    field(out, "master_replid", run_id_);
-    field(out, "master_replid2", std::string(40, '0'));
-    field(out, "master_repl_offset", "0");
-    field(out, "second_repl_offset", "-1");
-    field(out, "repl_backlog_active", "0");
-    field(out, "repl_backlog_size", "1048576");
-    field(out, "repl_backlog_first_byte_offset", "0");
-    field(out, "repl_backlog_histlen", "0");
+  if (req.wants("replication", true)) {
+    w.section("Replication");
+    w("role", "master");
+    w("connected_slaves", "0");
+    w("master_failover_state", "no-failover");
+    w("master_replid", run_id_);
+    w("master_replid2", std::string(40, '0'));
+    w("master_repl_offset", "0");
+    w("second_repl_offset", "-1");
+    w("repl_backlog_active", "0");
+    w("repl_backlog_size", "1048576");
+    w("repl_backlog_first_byte_offset", "0");
+    w("repl_backlog_histlen", "0");
   }
-  if (wanted(req, "cpu", true)) {
-    begin("CPU");
+  if (req.wants("cpu", true)) {
+    w.section("CPU");
     rusage self{}, children{};
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);
-    auto secs = [](const timeval& tv) {
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec), static_cast<long>(tv.tv_usec));
-      return std::string(buf);
-    };
-    field(out, "used_cpu_sys", secs(self.ru_stime));
-    field(out, "used_cpu_user", secs(self.ru_utime));
-    field(out, "used_cpu_sys_children", secs(children.ru_stime));
-    field(out, "used_cpu_user_children", secs(children.ru_utime));
-    field(out, "used_cpu_sys_main_thread", secs(self.ru_stime));
-    field(out, "used_cpu_user_main_thread", secs(self.ru_utime));
+    w("used_cpu_sys", seconds(self.ru_stime));
+    w("used_cpu_user", seconds(self.ru_utime));
+    w("used_cpu_sys_children", seconds(children.ru_stime));
+    w("used_cpu_user_children", seconds(children.ru_utime));
+    // Single-threaded: the main thread is the whole process.
+    w("used_cpu_sys_main_thread", seconds(self.ru_stime));
+    w("used_cpu_user_main_thread", seconds(self.ru_utime));
   }
-  if (wanted(req, "io", true)) {
-    begin("IO");
+  // Our own section (not in Redis): how the event loop and syscalls are doing.
+  if (req.wants("io", true)) {
+    w.section("IO");
     net::LoopStats& ls = loop_->stats();
-    field(out, "io_backend", loop_->backend());
-    field(out, "io_threads_active", "0");
-    field(out, "io_loop_iterations", ls.iterations);
-    field_f(out, "io_events_per_wake", ls.iterations ? static_cast<double>(ls.events) / static_cast<double>(ls.iterations) : 0.0);
-    field(out, "io_read_calls", stats_.read_calls);
-    field(out, "io_write_calls", stats_.write_calls);
-    field(out, "io_wait_calls", ls.wait_calls);
+    auto d = [](uint64_t v) { return static_cast<double>(v); };
+    w("io_backend", loop_->backend());
+    w("io_threads_active", "0");
+    w.u("io_loop_iterations", ls.iterations);
+    w.f("io_events_per_wake", ratio(d(ls.events), d(ls.iterations)));
+    w.u("io_read_calls", stats_.read_calls);
+    w.u("io_write_calls", stats_.write_calls);
+    w.u("io_wait_calls", ls.wait_calls);
     uint64_t syscalls = stats_.read_calls + stats_.write_calls + ls.wait_calls;
-    field_f(out, "io_syscalls_per_command", stats_.total_commands_processed ? static_cast<double>(syscalls) / static_cast<double>(stats_.total_commands_processed) : 0.0);
-    field_f(out, "io_bytes_per_read", stats_.total_reads_processed ? static_cast<double>(stats_.net_input_bytes) / static_cast<double>(stats_.total_reads_processed) : 0.0);
-    field_f(out, "io_commands_per_read", stats_.total_reads_processed ? static_cast<double>(stats_.total_commands_processed) / static_cast<double>(stats_.total_reads_processed) : 0.0);
-    field(out, "io_wait_usec", ls.wait_us);
+    w.f("io_syscalls_per_command", ratio(d(syscalls), d(stats_.total_commands_processed)));
+    w.f("io_bytes_per_read", ratio(d(stats_.net_input_bytes), d(stats_.total_reads_processed)));
+    w.f("io_commands_per_read",
+        ratio(d(stats_.total_commands_processed), d(stats_.total_reads_processed)));
+    w.u("io_wait_usec", ls.wait_us);
+    // Redis 7.2 reports this in Stats; 7.0 has no such field, so it lives here.
+    w.u("client_query_buffer_limit_disconnections", stats_.client_qbuf_limit_disconnections);
   }
-  if (wanted(req, "modules", false)) begin("Modules");
-  if (wanted(req, "errorstats", true)) {
-    begin("Errorstats");
-    for (const auto& [code, count] : stats_.error_codes)
-      field(out, ("errorstat_" + code).c_str(), "count=" + std::to_string(count));
-  }
-  if (wanted(req, "cluster", true)) {
-    begin("Cluster");
-    field(out, "cluster_enabled", "0");
-  }
-  if (wanted(req, "commandstats", false)) {
-    begin("Commandstats");
+  if (req.wants("modules", true)) w.section("Modules");
+  if (req.wants("commandstats", false)) {
+    w.section("Commandstats");
     auto emit = [&](const Command& cmd) {
       const CommandStats& s = cmd.stats;
       if (s.calls == 0 && s.rejected_calls == 0 && s.failed_calls == 0) return;
       char buf[256];
-      std::snprintf(buf, sizeof(buf), "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
-                    static_cast<unsigned long long>(s.calls), static_cast<unsigned long long>(s.usec),
+      std::snprintf(buf, sizeof(buf),
+                    "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+                    static_cast<unsigned long long>(s.calls),
+                    static_cast<unsigned long long>(s.usec),
                     s.calls ? static_cast<double>(s.usec) / static_cast<double>(s.calls) : 0.0,
                     static_cast<unsigned long long>(s.rejected_calls),
                     static_cast<unsigned long long>(s.failed_calls));
-      field(out, ("cmdstat_" + cmd.full_name).c_str(), buf);
+      w("cmdstat_" + cmd.full_name, buf);
     };
     for (const auto& cmd : commands_.all()) {
       emit(*cmd);
       for (const auto& sub : cmd->subcommands) emit(*sub);
     }
   }
-  if (wanted(req, "keyspace", true)) {
-    begin("Keyspace");
-    for (auto& d : dbs_) {
-      if (d->size() == 0) continue;
+  if (req.wants("errorstats", true)) {
+    w.section("Errorstats");
+    for (const auto& [code, count] : stats_.error_codes)
+      w("errorstat_" + code, "count=" + std::to_string(count));
+  }
+  // No latency histograms are kept, so the section is always empty.
+  if (req.wants("latencystats", false)) w.section("Latencystats");
+  if (req.wants("cluster", true)) {
+    w.section("Cluster");
+    w("cluster_enabled", "0");
+  }
+  if (req.wants("keyspace", true)) {
+    w.section("Keyspace");
+    for (auto& db : dbs_) {
+      if (db->size() == 0) continue;
       char buf[128];
-      std::snprintf(buf, sizeof(buf), "keys=%zu,expires=%zu,avg_ttl=0", d->size(), d->volatile_size());
-      field(out, ("db" + std::to_string(d->id())).c_str(), buf);
+      std::snprintf(buf, sizeof(buf), "keys=%zu,expires=%zu,avg_ttl=0", db->size(),
+                    db->volatile_size());
+      w("db" + std::to_string(db->id()), buf);
     }
   }
   return out;
+}
+
+void Server::reset_stats() {
+  // Like Redis's resetServerStats: counters restart, the memory peak included, and the
+  // instantaneous metrics forget their samples.
+  stats_ = ServerStats{};
+  commands_.reset_stats();
+  keyspace_stats_ = store::KeyspaceStats{};
+  loop_->stats() = net::LoopStats{};
+  ops_sampler_ = RateSampler{};
+  input_sampler_ = RateSampler{};
+  output_sampler_ = RateSampler{};
 }
 
 }  // namespace rkv::server

@@ -1,8 +1,11 @@
 #include "server/server.h"
 
+#include <sys/resource.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -32,6 +35,61 @@ std::string random_hex(size_t n) {
   std::string s(n, '0');
   for (char& c : s) c = hex[rd() & 15];
   return s;
+}
+
+// Descriptors kept free beyond maxclients for listeners, the log and files
+// (CONFIG_MIN_RESERVED_FDS in Redis).
+constexpr int64_t kReservedFds = 32;
+
+// Raises RLIMIT_NOFILE so that maxclients connections fit, as Redis does at start-up.
+// When the OS refuses, *maxclients is lowered to what the granted limit allows, with a
+// warning. Returns false (with *err) when not even the reserved descriptors are available.
+bool adjust_open_files_limit(int64_t* maxclients, std::string* err) {
+  const rlim_t need = static_cast<rlim_t>(*maxclients + kReservedFds);
+  rlimit cur{};
+  if (getrlimit(RLIMIT_NOFILE, &cur) != 0) {
+    LOG_WARNING("Unable to obtain the current NOFILE limit (%s), assuming 1024 and setting the max clients configuration accordingly.",
+                std::strerror(errno));
+    *maxclients = 1024 - kReservedFds;
+    return true;
+  }
+  const rlim_t old = cur.rlim_cur;
+  if (old == RLIM_INFINITY || old >= need) return true;
+  // The hard limit is only ever raised, never lowered: lowering it cannot be undone.
+  auto try_set = [&](rlim_t v) {
+    rlimit want{v, cur.rlim_max == RLIM_INFINITY ? RLIM_INFINITY : std::max(v, cur.rlim_max)};
+    return setrlimit(RLIMIT_NOFILE, &want) == 0;
+  };
+  if (try_set(need)) {
+    LOG_NOTICE("Increased maximum number of open files to %llu (it was originally set to %llu).",
+               static_cast<unsigned long long>(need), static_cast<unsigned long long>(old));
+    return true;
+  }
+  int set_errno = errno;
+  // Find the highest limit the OS grants (the hard limit, or fs.nr_open for root) by
+  // bisection; the limit in force is always `granted`, the last value that succeeded.
+  rlim_t granted = old, refused = need;
+  while (refused - granted > 1) {
+    rlim_t mid = granted + (refused - granted) / 2;
+    if (try_set(mid))
+      granted = mid;
+    else
+      refused = mid;
+  }
+  if (granted <= static_cast<rlim_t>(kReservedFds)) {
+    *err = "Your current 'ulimit -n' of " + std::to_string(old) +
+           " is not enough for the server to start. Please increase your open file limit to at least " +
+           std::to_string(need) + ". Exiting.";
+    return false;
+  }
+  LOG_WARNING("You requested maxclients of %lld requiring at least %llu max file descriptors.",
+              static_cast<long long>(*maxclients), static_cast<unsigned long long>(need));
+  *maxclients = static_cast<int64_t>(granted) - kReservedFds;
+  LOG_WARNING("Server can't set maximum open files to %llu because of OS error: %s.",
+              static_cast<unsigned long long>(need), std::strerror(set_errno));
+  LOG_WARNING("Current maximum open files is %llu. maxclients has been reduced to %lld to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+              static_cast<unsigned long long>(granted), static_cast<long long>(*maxclients));
+  return true;
 }
 
 }  // namespace
@@ -129,6 +187,9 @@ bool Server::start(std::string* err) {
       return false;
     }
   }
+  int64_t maxclients = config_.maxclients;
+  if (!adjust_open_files_limit(&maxclients, err)) return false;
+  config_.maxclients = static_cast<decltype(config_.maxclients)>(maxclients);
   loop_ = std::make_unique<net::EventLoop>(std::move(poller));
   if (!listen_all(err)) return false;
   loop_->set_before_sleep([this] { before_sleep(); });
@@ -141,6 +202,14 @@ void Server::run() {
   LOG_WARNING("User requested shutdown...");
   // Flush what we can to clients still connected (e.g. the replies before SHUTDOWN).
   for (Client* c : pending_writes_) write_to_client(*c);
+  // Like Redis, leave no stale socket file behind (only if we created it).
+  bool have_unix = std::any_of(listeners_.begin(), listeners_.end(),
+                               [this](const auto& l) { return l->name() == config_.unixsocket; });
+  if (!config_.unixsocket.empty() && have_unix) {
+    LOG_NOTICE("Removing the unix socket file.");
+    if (::unlink(config_.unixsocket.c_str()) != 0)
+      LOG_WARNING("Error removing the unix socket file: %s", std::strerror(errno));
+  }
   LOG_WARNING("reactorkv is now ready to exit, bye bye...");
 }
 
@@ -282,8 +351,12 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   if (!cmd->subcommands.empty() && argv.size() >= 2) {
     Command* sub = commands_.find_sub(*cmd, argv[1]);
     if (!sub) {
+      // Redis names the container in upper case here ("Try OBJECT HELP.").
+      std::string upper = cmd->full_name;
+      std::transform(upper.begin(), upper.end(), upper.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
       reject(cmd, "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
-                      cmd->full_name + " HELP.");
+                      upper + " HELP.");
       return;
     }
     cmd = sub;

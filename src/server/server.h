@@ -98,6 +98,8 @@ class Server {
   // Empties every database (FLUSHALL) and returns the number of keys removed.
   size_t flush_all();
   std::string info(std::span<const std::string_view> sections);
+  // CONFIG RESETSTAT: zeroes server, command, error, keyspace and loop statistics.
+  void reset_stats();
 
  private:
   void on_accept(net::Fd fd, std::string peer, bool is_unix);

@@ -33,7 +33,7 @@ Entry* Db::lookup(std::string_view key) {
   return e;
 }
 
-Entry* Db::lookup_read(std::string_view key) {
+Entry* Db::lookup_read_notouch(std::string_view key) {
   Entry* e = lookup(key);
   if (e)
     stats_->keyspace_hits++;
@@ -42,9 +42,22 @@ Entry* Db::lookup_read(std::string_view key) {
   return e;
 }
 
-Entry* Db::lookup_write(std::string_view key) { return lookup(key); }
+Entry* Db::lookup_read(std::string_view key) {
+  Entry* e = lookup_read_notouch(key);
+  if (e) touch(e);
+  return e;
+}
 
-void Db::add(Entry* e) { keys_.insert(e); }
+Entry* Db::lookup_write(std::string_view key) {
+  Entry* e = lookup(key);
+  if (e) touch(e);
+  return e;
+}
+
+void Db::add(Entry* e) {
+  touch(e);
+  keys_.insert(e);
+}
 
 void Db::free_entry(Entry* e) {
   if (e->has_expire()) std::free(expires_.erase(e));
@@ -52,6 +65,7 @@ void Db::free_entry(Entry* e) {
 }
 
 void Db::set(Entry* e, bool keep_ttl) {
+  touch(e);
   Entry* old = keys_.find(e->key());
   if (!old) {
     keys_.insert(e);
@@ -66,6 +80,7 @@ void Db::set(Entry* e, bool keep_ttl) {
 }
 
 void Db::replace(Entry* old_entry, Entry* fresh) {
+  touch(fresh);
   keys_.replace(old_entry, fresh);
   if (old_entry->has_expire()) {
     ExpireNode* n = expires_.erase(old_entry);
@@ -139,15 +154,13 @@ void Db::swap_contents(Db& other) {
 }
 
 Entry* Db::random_entry() {
-  // Volatile keys may be expired; try a bounded number of times like Redis.
-  for (int tries = 0; tries < 100; tries++) {
+  // Like a Redis master: an expired pick is deleted and we draw again, so the answer is a
+  // live key or nothing. Every miss removes a key, so this ends.
+  for (;;) {
     Entry* e = keys_.random_node(rng_);
-    if (!e) return nullptr;
-    if (!is_expired(e)) return e;
-    if (keys_.size() == expires_.size() && tries > 10) return e;  // all volatile: give up
+    if (!e || !is_expired(e)) return e;
     expire_now(e);
   }
-  return nullptr;
 }
 
 Db::ExpireCycle Db::active_expire(int64_t deadline_us, size_t keys_per_round) {

@@ -74,6 +74,11 @@ class Db {
   // Lookups; an expired key is deleted and reported missing.
   Entry* lookup_read(std::string_view key);   // counts keyspace hits/misses
   Entry* lookup_write(std::string_view key);  // no stats
+  // Like lookup_read but leaves the LRU clock alone (TYPE, EXISTS, TTL, OBJECT).
+  Entry* lookup_read_notouch(std::string_view key);
+  // Redis's LRU clock: seconds, 24 bits, from the command time. Lookups and new entries
+  // stamp it into Entry::lru so OBJECT IDLETIME can measure idleness.
+  uint32_t lru_clock() const { return static_cast<uint32_t>((*now_ms_ / 1000) & 0xffffff); }
   // No expiry side effects; an expired key is still returned (for SCAN/KEYS filtering).
   Entry* peek(std::string_view key) { return keys_.find(key); }
   bool is_expired(const Entry* e) const;
@@ -129,6 +134,7 @@ class Db {
   void free_entry(Entry* e);
   void expire_now(Entry* e);
   Entry* lookup(std::string_view key);
+  void touch(Entry* e) { e->set_lru(lru_clock()); }
 
   int id_;
   const int64_t* now_ms_;

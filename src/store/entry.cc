@@ -58,8 +58,8 @@ Entry* Entry::make_int(std::string_view key, int64_t value) {
   return e;
 }
 
-Entry* Entry::make_string(std::string_view key, std::string_view value) {
-  if (value.size() <= 20) {
+Entry* Entry::make_string(std::string_view key, std::string_view value, bool allow_int) {
+  if (allow_int && value.size() <= 20) {
     if (auto v = parse_int64(value)) return make_int(key, *v);
   }
   if (value.size() > kEmbstrMax) return make_raw(key, BlobString::create(value));
@@ -87,6 +87,46 @@ void Entry::destroy(Entry* e) {
   if (enc != Encoding::kInt && enc != Encoding::kEmbstr) destroy_object(e->type(), enc, e->object());
   e->~Entry();
   std::free(e);
+}
+
+size_t Entry::value_size() const {
+  switch (encoding()) {
+    case Encoding::kInt:
+      return sizeof(int64_t);
+    case Encoding::kEmbstr: {
+      size_t len;
+      return read_varint(value_data(), &len) + len;
+    }
+    default:
+      return sizeof(void*);
+  }
+}
+
+Entry* Entry::clone_with_key(const Entry& src, std::string_view new_key) {
+  Encoding enc = src.encoding();
+  bool inline_value = enc == Encoding::kInt || enc == Encoding::kEmbstr;
+  void* copy = nullptr;
+  if (!inline_value) {
+    copy = clone_object(src.type(), enc, src.object());
+    if (!copy) return nullptr;
+  }
+  Entry* e = allocate(new_key, src.value_size(), src.type(), enc);
+  e->meta_ = src.meta_;
+  if (inline_value)
+    std::memcpy(e->value_data(), src.value_data(), src.value_size());
+  else
+    e->set_object(copy);
+  return e;
+}
+
+Entry* Entry::rekey(Entry* src, std::string_view new_key) {
+  Entry* e = allocate(new_key, src->value_size(), src->type(), src->encoding());
+  e->meta_ = src->meta_;
+  // The value bytes (inline data or the heap pointer) change owner; only the shell goes.
+  std::memcpy(e->value_data(), src->value_data(), src->value_size());
+  src->~Entry();
+  std::free(src);
+  return e;
 }
 
 std::string_view Entry::string_value(char (&scratch)[kMaxInt64Chars]) const {
@@ -134,6 +174,12 @@ size_t Entry::allocated_bytes() const {
 
 void destroy_object(ObjType type, Encoding enc, void* obj) {
   if (type == ObjType::kString && enc == Encoding::kRaw) BlobString::destroy(static_cast<BlobString*>(obj));
+}
+
+void* clone_object(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kString && enc == Encoding::kRaw)
+    return BlobString::create(static_cast<const BlobString*>(obj)->view());
+  return nullptr;
 }
 
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {

@@ -29,7 +29,9 @@ class Entry {
   static constexpr size_t kEmbstrMax = 44;  // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 
   // A string entry, int/embstr/raw chosen as Redis chooses them.
-  static Entry* make_string(std::string_view key, std::string_view value);
+  // allow_int=false keeps integer-looking text as text (INCRBYFLOAT results, as Redis).
+  static Entry* make_string(std::string_view key, std::string_view value,
+                            bool allow_int = true);
   static Entry* make_int(std::string_view key, int64_t value);
   // A raw (heap) string entry taking ownership of blob.
   static Entry* make_raw(std::string_view key, BlobString* blob);
@@ -37,6 +39,12 @@ class Entry {
   static Entry* make_object(std::string_view key, ObjType type, Encoding enc, void* obj);
   // Frees the entry and the value it owns.
   static void destroy(Entry* e);
+  // A new entry under new_key holding a deep copy of src's value (COPY); type, encoding
+  // and LRU bits are kept. nullptr when the value type cannot be copied yet.
+  static Entry* clone_with_key(const Entry& src, std::string_view new_key);
+  // Moves src's value under new_key without copying heap objects (RENAME) and frees the
+  // old entry. REQUIRES: src is not linked into any table.
+  static Entry* rekey(Entry* src, std::string_view new_key);
 
   Entry(const Entry&) = delete;
   Entry& operator=(const Entry&) = delete;
@@ -53,6 +61,8 @@ class Entry {
   std::string_view string_value(char (&scratch)[kMaxInt64Chars]) const;
   size_t string_length() const;
   int64_t int_value() const;                 // REQUIRES: encoding() == kInt
+  // Rewrites the integer in place (INCR without reallocating). REQUIRES: encoding() == kInt
+  void set_int_value(int64_t v) { std::memcpy(value_data(), &v, sizeof(v)); }
   void* object() const;                      // REQUIRES: a heap encoding
   void set_object(void* obj);                // REQUIRES: a heap encoding
   BlobString* blob() const { return static_cast<BlobString*>(object()); }
@@ -70,6 +80,7 @@ class Entry {
   const char* key_data() const { return reinterpret_cast<const char*>(this + 1); }
   char* value_data() { return key_data() + key_len(); }
   const char* value_data() const { return key_data() + key_len(); }
+  size_t value_size() const;  // bytes of the value area after the key
 
   Entry* next_ = nullptr;
   uint32_t key_word_ = 0;
@@ -79,6 +90,8 @@ static_assert(sizeof(Entry) == 16);
 
 // Frees a heap value of the given type (strings here; later issues add their types).
 void destroy_object(ObjType type, Encoding enc, void* obj);
+// A deep copy of a heap value, or nullptr for types that cannot be copied yet.
+void* clone_object(ObjType type, Encoding enc, const void* obj);
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj);
 
 }  // namespace rkv::store

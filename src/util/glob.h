@@ -1,8 +1,8 @@
 // Redis-style glob matching (KEYS, SCAN MATCH, CONFIG GET, PSUBSCRIBE).
 //
-// Supports *, ?, [abc], [^a-z], [!a] and backslash escapes. Iterative with single-star
-// backtracking, so hostile patterns such as "a*a*a*a*...b" cost O(pattern * string)
-// instead of exponential time.
+// Supports *, ?, [abc], [^a-z] and backslash escapes; as in Redis, only '^' negates a
+// class ("[!a]" matches '!' or 'a'). Iterative with single-star backtracking, so hostile
+// patterns such as "a*a*a*a*...b" cost O(pattern * string) instead of exponential time.
 #pragma once
 
 #include <string_view>

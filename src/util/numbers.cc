@@ -39,13 +39,25 @@ std::optional<int64_t> parse_int64(std::string_view s) {
 }
 
 namespace {
+constexpr size_t kMaxLongDoubleChars = 5 * 1024;  // Redis's MAX_LONG_DOUBLE_CHARS
+
+// max_len follows Redis: string2ld takes up to MAX_LONG_DOUBLE_CHARS - 1 bytes, while
+// doubles (string2d) have no limit, so "1.000...0" with 300 zeros is a valid score.
 template <typename T, typename Fn>
-std::optional<T> parse_floating(std::string_view s, Fn strto) {
-  char buf[256];
-  if (s.empty() || s.size() >= sizeof(buf)) return std::nullopt;
+std::optional<T> parse_floating(std::string_view s, size_t max_len, Fn strto) {
+  if (s.empty() || s.size() > max_len) return std::nullopt;
   if (std::isspace(static_cast<unsigned char>(s[0]))) return std::nullopt;
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
+  // strto* needs a terminator; nearly every number fits the stack buffer.
+  char stack_buf[256];
+  std::string heap_buf;
+  char* buf = stack_buf;
+  if (s.size() >= sizeof(stack_buf)) {
+    heap_buf.assign(s);
+    buf = heap_buf.data();
+  } else {
+    std::memcpy(buf, s.data(), s.size());
+    buf[s.size()] = '\0';
+  }
   char* end = nullptr;
   errno = 0;
   T v = strto(buf, &end);
@@ -58,11 +70,12 @@ std::optional<T> parse_floating(std::string_view s, Fn strto) {
 }  // namespace
 
 std::optional<double> parse_double(std::string_view s) {
-  return parse_floating<double>(s, [](const char* b, char** e) { return std::strtod(b, e); });
+  return parse_floating<double>(s, SIZE_MAX,
+                                [](const char* b, char** e) { return std::strtod(b, e); });
 }
 
 std::optional<long double> parse_long_double(std::string_view s) {
-  return parse_floating<long double>(s,
+  return parse_floating<long double>(s, kMaxLongDoubleChars - 1,
                                      [](const char* b, char** e) { return std::strtold(b, e); });
 }
 

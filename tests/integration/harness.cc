@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -32,17 +33,31 @@ int free_port() {
   return port;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_args)
+    : ServerProcess(std::move(extra_args), SpawnOptions{}) {}
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, const SpawnOptions& options) {
   for (int attempt = 0; attempt < 5; attempt++) {
     port_ = free_port();
     char tmpl[] = "/tmp/rkv-test-XXXXXX";
     int lfd = mkstemp(tmpl);
     log_path_ = tmpl;
-    std::vector<std::string> args = {RKV_SERVER_BINARY, "--port", std::to_string(port_), "--bind",
-                                     "127.0.0.1", "--loglevel", "verbose"};
+    std::vector<std::string> args = {RKV_SERVER_BINARY};
+    if (!options.config_file.empty()) args.push_back(options.config_file);
+    for (const char* a : {"--port", "", "--bind", "127.0.0.1", "--loglevel", "verbose"})
+      args.emplace_back(a);
+    args[args.size() - 5] = std::to_string(port_);
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
+      if (options.nofile_soft || options.nofile_hard) {
+        rlimit rl{};
+        getrlimit(RLIMIT_NOFILE, &rl);
+        if (options.nofile_hard) rl.rlim_max = options.nofile_hard;
+        if (options.nofile_soft) rl.rlim_cur = options.nofile_soft;
+        if (rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(126);
+      }
       dup2(lfd, 1);
       dup2(lfd, 2);
       std::vector<char*> argv;
@@ -104,6 +119,19 @@ int ServerProcess::stop() {
   kill(pid_, SIGKILL);
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  return -1;
+}
+
+int ServerProcess::wait_exit(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  for (int waited = 0; waited <= timeout_ms; waited += 10) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return -1;
 }
 

@@ -27,11 +27,20 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 // A port nobody listens on right now (bind to port 0 and release it).
 int free_port();
 
+// How to start a server beyond its arguments (start-up and limits tests).
+struct SpawnOptions {
+  std::string config_file;  // passed as the first argument, before the harness's flags
+  // RLIMIT_NOFILE set in the child before exec; 0 keeps the inherited value.
+  unsigned long nofile_soft = 0;
+  unsigned long nofile_hard = 0;
+};
+
 class ServerProcess {
  public:
   // Starts the server with `--port <free> --bind 127.0.0.1` plus extra args, and waits
   // until it answers PING (or fails the test).
   explicit ServerProcess(std::vector<std::string> extra_args = {});
+  ServerProcess(std::vector<std::string> extra_args, const SpawnOptions& options);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -41,6 +50,9 @@ class ServerProcess {
   bool alive();
   // Sends SIGTERM and waits; returns the exit status (as from waitpid) or -1.
   int stop();
+  // Waits for the process to exit by itself (after a signal sent by the test); returns the
+  // status as from waitpid, or -1 if it is still running after timeout_ms.
+  int wait_exit(int timeout_ms = 10000);
   std::string log() const;
   const std::string& log_path() const { return log_path_; }
 
