@@ -24,6 +24,7 @@ import io
 import json
 import os
 import platform
+import shlex
 import shutil
 import signal
 import socket
@@ -242,7 +243,7 @@ def main():
         print("bench: %s not found; benchmarking reactorkv alone" % args.redis_server, file=sys.stderr)
         args.redis_server = ""
     if not args.redis_server:
-        print("bench: redis-server not installed; benchmarking reactorkv alone", file=sys.stderr)
+        print("bench: no reference redis-server; benchmarking reactorkv alone", file=sys.stderr)
     tests = []
     for t in args.tests.split(","):
         t = t.strip().lower()
@@ -328,7 +329,7 @@ def main():
         md = []
         md.append("Measured %s on %s, %d CPUs; `%s`" % (
             datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.node() or "?", os.cpu_count() or 0,
-            " ".join(["python3", "tools/bench.py"] + sys.argv[1:])))
+            shlex.join(["python3", "tools/bench.py"] + sys.argv[1:])))
         md.append("")
         md.append("| " + " | ".join(hdr) + " |")
         md.append("|" + "|".join(["---"] + ["---:"] * (len(hdr) - 1)) + "|")

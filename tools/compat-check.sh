@@ -82,8 +82,8 @@ EOF
 
 # Waits up to 10 s for a PONG on the port; fails early when the process is gone.
 wait_ready() {
-  local pid=$1 port=$2 i
-  for i in $(seq 1 200); do
+  local pid=$1 port=$2
+  for _ in $(seq 1 200); do
     kill -0 "$pid" 2>/dev/null || return 1
     python3 -c "import socket,sys
 s=socket.create_connection(('127.0.0.1',$port),timeout=0.5); s.sendall(b'PING\r\n')

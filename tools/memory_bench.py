@@ -17,6 +17,7 @@ import argparse
 import datetime
 import os
 import platform
+import shlex
 import shutil
 import signal
 import socket
@@ -201,7 +202,7 @@ def main():
     if args.redis_server and not shutil.which(args.redis_server):
         args.redis_server = ""
     if not args.redis_server:
-        print("memory_bench: redis-server not installed; measuring reactorkv alone", file=sys.stderr)
+        print("memory_bench: no reference redis-server; measuring reactorkv alone", file=sys.stderr)
 
     lo, hi = (int(x) for x in args.port_range.split("-"))
     runs = [("reactorkv", [os.path.abspath(args.server)] + args.server_args.split())]
@@ -250,7 +251,7 @@ def main():
     if args.markdown is not None:
         md = ["Measured %s on %s; `%s`" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
                                            platform.node() or "?",
-                                           " ".join(["python3", "tools/memory_bench.py"] + sys.argv[1:])),
+                                           shlex.join(["python3", "tools/memory_bench.py"] + sys.argv[1:])),
               "", "| " + " | ".join(hdr) + " |", "|---|" + "---:|" * (len(hdr) - 1)]
         md += ["| " + " | ".join(row) + " |" for row in rows]
         text = "\n".join(md) + "\n\n"

@@ -8,17 +8,10 @@
 #include "server/errors.h"
 #include "server/server.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace rkv::server {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 void ping(CommandContext& ctx) {
   if (ctx.argc() > 2) {
@@ -315,7 +308,6 @@ void client_noop_ok(CommandContext& ctx) { ctx.reply.ok(); }
 
 void client_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -344,11 +336,8 @@ void client_help(CommandContext& ctx) {
       "      Return clients of specified type.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
-      "HELP",
-      "    Print this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (auto l : kLines) ctx.reply.simple(l);
+  reply_help(ctx.reply, "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", kLines);
 }
 
 constexpr std::string_view kConn = "@slow @connection";
@@ -375,8 +364,6 @@ const CommandSpec kClientSubcommands[] = {
      "Returns helpful text about the different subcommands.", "O(1)"},
 };
 
-void container_help_only(CommandContext& ctx) { ctx.reply.error(err::kSyntax); }
-
 const CommandSpec kConnectionCommands[] = {
     {"ping", -1, kFast | kSentinel, 0, 0, 0, ping, "@fast @connection", "connection", "1.0.0",
      "Returns the server's liveliness response.", "O(1)"},
@@ -393,7 +380,7 @@ const CommandSpec kConnectionCommands[] = {
      "@fast @connection", "connection", "6.0.0", "Handshakes with the Redis server.", "O(1)"},
     {"reset", 1, kNoscript | kLoading | kStale | kFast | kNoAuth, 0, 0, 0, reset,
      "@fast @connection", "connection", "6.2.0", "Resets the connection.", "O(1)"},
-    {"client", -2, 0, 0, 0, 0, container_help_only, "@slow", "connection", "2.4.0",
+    {"client", -2, 0, 0, 0, 0, reply_container_fallback, "@slow", "connection", "2.4.0",
      "A container for client connection commands.", "Depends on subcommand.", kClientSubcommands},
 };
 

@@ -16,20 +16,12 @@
 #include "server/server.h"
 #include "util/glob.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace rkv::server {
 namespace {
 
 using store::Entry;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (std::tolower(x) != std::tolower(y)) return false;
-  }
-  return true;
-}
 
 // Redis's getIntFromObjectOrReply: an int64 that also fits an int.
 std::optional<int> parse_int(std::string_view s) {
@@ -532,7 +524,6 @@ void object_refcount(CommandContext& ctx) {
 
 void object_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
-      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "ENCODING <key>",
       "    Return the kind of internal representation used in order to store the value",
       "    associated with a <key>.",
@@ -545,15 +536,8 @@ void object_help(CommandContext& ctx) {
       "REFCOUNT <key>",
       "    Return the number of references of the value associated with the specified",
       "    <key>.",
-      "HELP",
-      "    Prints this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (auto l : kLines) ctx.reply.simple(l);
-}
-
-void object_container(CommandContext& ctx) {
-  ctx.reply.error(err::kSyntax);
+  reply_help(ctx.reply, "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", kLines);
 }
 
 constexpr std::string_view kWriteFast = "@keyspace @write @fast";
@@ -633,7 +617,7 @@ const CommandSpec kKeysCommands[] = {
     {"swapdb", 3, kWrite | kFast, 0, 0, 0, swapdb, "@keyspace @write @fast @dangerous", "generic",
      "4.0.0", "Swaps two Redis databases",
      "O(N) where N is the count of clients watching or blocking on keys from both databases."},
-    {"object", -2, 0, 0, 0, 0, object_container, "@slow", "generic", "2.2.3",
+    {"object", -2, 0, 0, 0, 0, reply_container_fallback, "@slow", "generic", "2.2.3",
      "A container for object introspection commands", "Depends on subcommand.", kObjectSubcommands},
 };
 

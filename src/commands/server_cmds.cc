@@ -19,44 +19,15 @@
 #include "util/log.h"
 #include "util/numbers.h"
 #include "util/sha1.h"
+#include "util/strings.h"
 
 namespace rkv::server {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::vector<std::string_view> split_words(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t sp = s.find(' ', pos);
-    if (sp == std::string_view::npos) sp = s.size();
-    if (sp > pos) out.push_back(s.substr(pos, sp - pos));
-    pos = sp + 1;
-  }
-  return out;
-}
-
-// Replies an array of status lines, as Redis's addReplyHelp does.
-void reply_help(resp::Reply& r, std::string_view first, std::span<const std::string_view> lines) {
-  r.array(lines.size() + 3);
-  r.simple(first);
-  for (auto l : lines) r.simple(l);
-  r.simple("HELP");
-  r.simple("    Prints this help.");
 }
 
 // --- Simple server commands ----------------------------------------------------------
@@ -1057,10 +1028,6 @@ void debug(CommandContext& ctx) {
   }
 }
 
-void container_fallback(CommandContext& ctx) {
-  ctx.reply.error(err::kSyntax);
-}
-
 constexpr uint32_t kAdminCfg = kAdmin | kNoscript | kLoading | kStale;
 constexpr std::string_view kAdminAcl = "@admin @slow @dangerous";
 constexpr std::string_view kCommandAcl = "@slow @connection";
@@ -1104,7 +1071,7 @@ const CommandSpec kCommandSubcommands[] = {
 const CommandSpec kServerCommands[] = {
     {"info", -1, kLoading | kStale | kSentinel, 0, 0, 0, info, "@slow @dangerous", "server",
      "1.0.0", "Get information and statistics about the server", "O(1)"},
-    {"config", -2, 0, 0, 0, 0, container_fallback, "@slow", "server", "2.0.0",
+    {"config", -2, 0, 0, 0, 0, reply_container_fallback, "@slow", "server", "2.0.0",
      "A container for server configuration commands", "Depends on subcommand.", kConfigSubcommands},
     {"command", -1, kLoading | kStale | kSentinel, 0, 0, 0, command_all, kCommandAcl, "server",
      "2.8.13", "Get array of Redis command details",

@@ -18,6 +18,7 @@
 #include "server/errors.h"
 #include "server/server.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace rkv::server {
 namespace {
@@ -29,16 +30,6 @@ using store::ObjType;
 constexpr std::string_view kOffsetRange = "ERR offset is out of range";
 constexpr std::string_view kDecrOverflow = "ERR decrement would overflow";
 constexpr std::string_view kNanOrInf = "ERR increment would produce NaN or Infinity";
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 bool is_string(const Entry* e) {
   return e->type() == ObjType::kString;

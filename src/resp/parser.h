@@ -46,6 +46,10 @@ class RequestParser {
   size_t pending_bulk_bytes(size_t have) const;
   // True once a multibulk header has been parsed and its body is incomplete.
   bool in_multibulk() const { return expected_args_ > 0; }
+  // Bytes of the unfinished command already parsed into arguments. Redis's
+  // client-query-buffer-limit counts only what is left, so a big command made of many
+  // small arguments is legal however long it is in total.
+  size_t parsed_prefix() const { return expected_args_ > 0 ? scan_ : 0; }
   void reset();
 
  private:

@@ -66,6 +66,12 @@ struct CommandContext {
   std::string_view arg(size_t i) const { return argv[i]; }
 };
 
+// Replies a HELP array the way Redis does: the first line, the lines, then "HELP".
+void reply_help(resp::Reply& reply, std::string_view first, std::span<const std::string_view> lines);
+// Handler of a container command (CLIENT, CONFIG, OBJECT...) reached without a known
+// subcommand; dispatch normally answers before it runs.
+void reply_container_fallback(CommandContext& ctx);
+
 // Family tables (one file under commands/ each).
 std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> string_commands();

@@ -53,6 +53,16 @@ Command* CommandTable::find_sub(const Command& parent, std::string_view name) co
   return lookup(parent.sub_index, name);
 }
 
+void reply_help(resp::Reply& reply, std::string_view first, std::span<const std::string_view> lines) {
+  reply.array(lines.size() + 3);
+  reply.simple(first);
+  for (auto l : lines) reply.simple(l);
+  reply.simple("HELP");
+  reply.simple("    Prints this help.");
+}
+
+void reply_container_fallback(CommandContext& ctx) { ctx.reply.error("ERR syntax error"); }
+
 void CommandTable::reset_stats() {
   for (auto& c : commands_) {
     c->stats = {};

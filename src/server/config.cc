@@ -12,6 +12,7 @@
 #include "resp/parser.h"
 #include "util/glob.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace rkv::server {
 namespace {
@@ -123,23 +124,21 @@ ConfigError set_unixsocketperm(Config& c, std::span<const std::string> args) {
 std::string get_save(const Config& c) {
   return c.save;
 }
+// The words of every argument: "save '3600 1 300 100'" and "save 3600 1 300 100" agree.
+std::vector<std::string> words_of(std::span<const std::string> args) {
+  std::vector<std::string> words;
+  for (const auto& a : args)
+    for (std::string_view w : split_words(a)) words.emplace_back(w);
+  return words;
+}
+
 ConfigError set_save(Config& c, std::span<const std::string> args) {
   // "save <seconds> <changes> [...]" pairs, or "save ''" to disable.
   if (args.size() == 1 && args[0].empty()) {
     c.save.clear();
     return {};
   }
-  std::vector<std::string> words;
-  for (const auto& a : args) {
-    std::string_view v = a;
-    size_t pos = 0;
-    while (pos < v.size()) {
-      size_t sp = v.find(' ', pos);
-      if (sp == std::string_view::npos) sp = v.size();
-      if (sp > pos) words.emplace_back(v.substr(pos, sp - pos));
-      pos = sp + 1;
-    }
-  }
+  std::vector<std::string> words = words_of(args);
   if (words.size() % 2 != 0) return {"Invalid save parameters"};
   for (const auto& w : words)
     if (!parse_int64(w) || *parse_int64(w) < 0) return {"Invalid save parameters"};
@@ -156,35 +155,18 @@ std::string get_cobl(const Config& c) {
 }
 ConfigError set_cobl(Config& c, std::span<const std::string> args) {
   // Accepts one or more "class hard soft seconds" groups; keeps the others.
-  std::vector<std::string> words;
-  for (const auto& a : args) {
-    size_t pos = 0;
-    std::string_view v = a;
-    while (pos < v.size()) {
-      size_t sp = v.find(' ', pos);
-      if (sp == std::string_view::npos) sp = v.size();
-      if (sp > pos) words.emplace_back(v.substr(pos, sp - pos));
-      pos = sp + 1;
-    }
-  }
+  std::vector<std::string> words = words_of(args);
   if (words.empty() || words.size() % 4 != 0)
     return {"Wrong number of arguments in buffer limit configuration."};
   std::string classes[3] = {"normal 0 0 0", "slave 268435456 67108864 60",
                             "pubsub 33554432 8388608 60"};
   {
     // Start from the current values.
-    std::vector<std::string> cur;
-    std::string_view v = c.client_output_buffer_limit;
-    size_t pos = 0;
-    while (pos < v.size()) {
-      size_t sp = v.find(' ', pos);
-      if (sp == std::string_view::npos) sp = v.size();
-      if (sp > pos) cur.emplace_back(v.substr(pos, sp - pos));
-      pos = sp + 1;
-    }
+    std::vector<std::string_view> cur = split_words(c.client_output_buffer_limit);
     for (size_t k = 0; k + 3 < cur.size(); k += 4) {
       int idx = cur[k] == "normal" ? 0 : cur[k] == "slave" ? 1 : 2;
-      classes[idx] = cur[k] + " " + cur[k + 1] + " " + cur[k + 2] + " " + cur[k + 3];
+      classes[idx] = std::string(cur[k]) + " " + std::string(cur[k + 1]) + " " +
+                     std::string(cur[k + 2]) + " " + std::string(cur[k + 3]);
     }
   }
   for (size_t k = 0; k < words.size(); k += 4) {

@@ -48,8 +48,10 @@ bool adjust_open_files_limit(int64_t* maxclients, std::string* err) {
   const rlim_t need = static_cast<rlim_t>(*maxclients + kReservedFds);
   rlimit cur{};
   if (getrlimit(RLIMIT_NOFILE, &cur) != 0) {
-    LOG_WARNING("Unable to obtain the current NOFILE limit (%s), assuming 1024 and setting the max clients configuration accordingly.",
-                std::strerror(errno));
+    LOG_WARNING(
+        "Unable to obtain the current NOFILE limit (%s), assuming 1024 and setting the max clients "
+        "configuration accordingly.",
+        std::strerror(errno));
     *maxclients = 1024 - kReservedFds;
     return true;
   }
@@ -78,7 +80,8 @@ bool adjust_open_files_limit(int64_t* maxclients, std::string* err) {
   }
   if (granted <= static_cast<rlim_t>(kReservedFds)) {
     *err = "Your current 'ulimit -n' of " + std::to_string(old) +
-           " is not enough for the server to start. Please increase your open file limit to at least " +
+           " is not enough for the server to start. Please increase your open file limit to at "
+           "least " +
            std::to_string(need) + ". Exiting.";
     return false;
   }
@@ -87,8 +90,10 @@ bool adjust_open_files_limit(int64_t* maxclients, std::string* err) {
   *maxclients = static_cast<int64_t>(granted) - kReservedFds;
   LOG_WARNING("Server can't set maximum open files to %llu because of OS error: %s.",
               static_cast<unsigned long long>(need), std::strerror(set_errno));
-  LOG_WARNING("Current maximum open files is %llu. maxclients has been reduced to %lld to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
-              static_cast<unsigned long long>(granted), static_cast<long long>(*maxclients));
+  LOG_WARNING(
+      "Current maximum open files is %llu. maxclients has been reduced to %lld to compensate for "
+      "low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+      static_cast<unsigned long long>(granted), static_cast<long long>(*maxclients));
   return true;
 }
 
@@ -282,7 +287,8 @@ void Server::read_from_client(Client& c) {
   stats_.net_input_bytes += static_cast<uint64_t>(n);
   stats_.total_reads_processed++;
   c.last_interaction_ms = now_ms_;
-  if (c.query.unread_size() > static_cast<size_t>(config_.client_query_buffer_limit)) {
+  if (c.query.unread_size() - c.parser.parsed_prefix() >
+      static_cast<size_t>(config_.client_query_buffer_limit)) {
     LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s (qbuf initial bytes: ...)",
                 static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
     stats_.client_qbuf_limit_disconnections++;

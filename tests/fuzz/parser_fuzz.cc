@@ -5,6 +5,10 @@
 // bytes after kCommand and after kIncomplete). Beyond "no crash, no sanitizer report" it
 // checks that consumed never exceeds the input, that multibulk arguments point inside the
 // bytes given, and that the split does not change what is parsed.
+//
+//   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DRKV_FUZZ=ON -DRKV_JEMALLOC=OFF
+//   cmake --build build-fuzz --target fuzz_parser
+//   build-fuzz/tests/fuzz_parser -max_total_time=300 CORPUS_DIR
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -117,12 +117,14 @@ class RedisBenchmarkTest : public ServerTest {
  protected:
   void SetUp() override {
     bench_ = find_tool("redis-benchmark");
-    if (bench_.empty()) GTEST_SKIP() << "redis-benchmark is not installed (apt-get install redis-tools)";
+    if (bench_.empty())
+      GTEST_SKIP() << "redis-benchmark is not installed (apt-get install redis-tools)";
     ServerTest::SetUp();
   }
   void run_and_check(std::vector<std::string> extra) {
-    std::vector<std::string> args = {bench_, "-p", std::to_string(port()), "-t",
-                                     "ping,set,get,incr,mset", "-n", "20000", "-c", "20", "-q"};
+    std::vector<std::string> args = {
+        bench_, "-p", std::to_string(port()), "-t", "ping,set,get,incr,mset", "-n", "20000", "-c",
+        "20",   "-q"};
     args.insert(args.end(), extra.begin(), extra.end());
     ToolRun r = run_tool(args, "", 300);
     EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -130,8 +132,8 @@ class RedisBenchmarkTest : public ServerTest {
     EXPECT_EQ(r.output.find("rror"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("ERR"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("WARNING"), std::string::npos) << r.output;  // CONFIG GET failed
-    for (const char* t : {"PING_INLINE: ", "PING_MBULK: ", "SET: ", "GET: ", "INCR: ",
-                          "MSET (10 keys): "}) {
+    for (const char* t :
+         {"PING_INLINE: ", "PING_MBULK: ", "SET: ", "GET: ", "INCR: ", "MSET (10 keys): "}) {
       EXPECT_NE(r.output.find(t), std::string::npos) << "no result line for " << t << "\n"
                                                      << r.output;
     }
@@ -143,9 +145,13 @@ class RedisBenchmarkTest : public ServerTest {
   std::string bench_;
 };
 
-TEST_P(RedisBenchmarkTest, CoreCommands) { run_and_check({}); }
+TEST_P(RedisBenchmarkTest, CoreCommands) {
+  run_and_check({});
+}
 
-TEST_P(RedisBenchmarkTest, CoreCommandsPipelined) { run_and_check({"-P", "16"}); }
+TEST_P(RedisBenchmarkTest, CoreCommandsPipelined) {
+  run_and_check({"-P", "16"});
+}
 
 RKV_INSTANTIATE_IO_MODES(RedisBenchmarkTest);
 

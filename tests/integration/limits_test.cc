@@ -68,7 +68,8 @@ TEST_P(TimeoutTest, IdleClientIsClosedActiveOneIsNot) {
   EXPECT_EQ(str(idle.cmd({"PING"})), "PONG");
   // Active for 2.5 s: a request every 250 ms keeps the connection alive.
   for (int i = 0; i < 10; i++) {
-    ASSERT_EQ(str(active.cmd({"PING"})), "PONG") << "active client closed after " << i * 250 << " ms";
+    ASSERT_EQ(str(active.cmd({"PING"})), "PONG")
+        << "active client closed after " << i * 250 << " ms";
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   // By now the idle one (silent for 2.5 s > timeout 1) has been closed.
@@ -168,10 +169,8 @@ TEST_P(QueryBufferLimitTest, PipelineLargerThanTheLimitIsServed) {
 }
 
 // Redis counts only bytes not yet parsed into arguments, so a legal command whose many
-// small arguments add up to more than the limit is served. reactorkv keeps the whole
-// unfinished command in its query buffer and disconnects it: disabled until the parser
-// exposes how much of the current command it has consumed (see the report to the lead).
-TEST_P(QueryBufferLimitTest, DISABLED_CommandWithManySmallArgsOverTheLimitIsServed) {
+// small arguments add up to more than the limit is served (RequestParser::parsed_prefix).
+TEST_P(QueryBufferLimitTest, CommandWithManySmallArgsOverTheLimitIsServed) {
   std::vector<std::string> del = {"DEL"};
   for (int i = 0; i < 100000; i++) del.push_back("key:" + std::to_string(i));  // ~1.4 MB
   Conn c(port());
@@ -243,7 +242,8 @@ TEST_P(ManyClientsTest, ThousandConcurrentClients) {
   for (auto& th : readers) th.join();
   for (int t = 0; t < 4; t++) EXPECT_EQ(bad[t], 0) << "reader " << t;
   // Each client now reads its neighbour's key: all keys are distinct and intact.
-  for (int i = 0; i < kClients; i++) conns[i]->append({"GET", "key:" + std::to_string((i + 1) % kClients)});
+  for (int i = 0; i < kClients; i++)
+    conns[i]->append({"GET", "key:" + std::to_string((i + 1) % kClients)});
   flush_all();
   int wrong = 0;
   for (int i = 0; i < kClients; i++)
@@ -274,9 +274,10 @@ TEST(OpenFilesLimitTest, MaxclientsIsReducedWhenTheLimitCannotBeRaised) {
             std::string::npos)
       << log;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(log, m, std::regex("Current maximum open files is (\\d+)\\. "
-                                                   "maxclients has been reduced to (\\d+) to "
-                                                   "compensate for low ulimit\\.")))
+  ASSERT_TRUE(std::regex_search(log, m,
+                                std::regex("Current maximum open files is (\\d+)\\. "
+                                           "maxclients has been reduced to (\\d+) to "
+                                           "compensate for low ulimit\\.")))
       << log;
   long long files = std::stoll(m[1]), reduced = std::stoll(m[2]);
   EXPECT_EQ(reduced, files - 32);

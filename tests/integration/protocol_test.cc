@@ -69,7 +69,7 @@ void expect_reply(Conn& c, const std::string& want, int timeout_ms = 3000) {
 TEST_P(ProtocolTest, InvalidMultibulkLength) {
   const std::string err = "-ERR Protocol error: invalid multibulk length\r\n";
   expect_error_and_close("*abc\r\n", err);
-  expect_error_and_close("*3000000000\r\n", err);  // above INT_MAX
+  expect_error_and_close("*3000000000\r\n", err);        // above INT_MAX
   expect_error_and_close("*01\r\n$4\r\nPING\r\n", err);  // leading zero: not canonical
   expect_error_and_close("*+1\r\n$4\r\nPING\r\n", err);
   expect_error_and_close("*1\n$4\r\nPING\r\n", err);  // the count ends at '\r' only
@@ -125,7 +125,8 @@ TEST_P(ProtocolTest, UnbalancedQuotes) {
 TEST_P(ProtocolTest, RepliesBeforeTheBadCommandAreSent) {
   Conn c(port());
   c.send_raw("PING\r\n*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n*x\r\nPING\r\n");
-  std::string want = "+PONG\r\n+PONG\r\n$2\r\nhi\r\n-ERR Protocol error: invalid multibulk length\r\n";
+  std::string want =
+      "+PONG\r\n+PONG\r\n$2\r\nhi\r\n-ERR Protocol error: invalid multibulk length\r\n";
   // The PING after the bad command must not run: nothing follows the error.
   EXPECT_EQ(c.recv_raw(want.size() + 7, 3000), want);
   EXPECT_TRUE(c.wait_closed());
@@ -275,7 +276,8 @@ class UnauthenticatedProtocolTest : public ProtocolTest {
 
 TEST_P(UnauthenticatedProtocolTest, LimitsBeforeAuth) {
   expect_error_and_close("*11\r\n", "-ERR Protocol error: unauthenticated multibulk length\r\n");
-  expect_error_and_close("*1\r\n$16385\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n");
+  expect_error_and_close("*1\r\n$16385\r\n",
+                         "-ERR Protocol error: unauthenticated bulk length\r\n");
   // The limits themselves are allowed.
   Conn c(port());
   c.send_raw("*10\r\n");

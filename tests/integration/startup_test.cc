@@ -89,7 +89,9 @@ std::string config_get(Conn& c, const std::string& name) {
   return std::string(r->element[1]->str, r->element[1]->len);
 }
 
-bool exited_with(int status, int code) { return WIFEXITED(status) && WEXITSTATUS(status) == code; }
+bool exited_with(int status, int code) {
+  return WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
 
 TEST(StartupTest, ConfigFileIsHonoured) {
   TempFile conf(
@@ -156,16 +158,17 @@ TEST(StartupTest, BadConfigFileLinesAreFatal) {
     ExitResult r = run_server_expecting_exit({conf.path(), "--port", std::to_string(free_port())});
     EXPECT_TRUE(exited_with(r.status, 1)) << "status " << r.status << "\n" << r.output;
     EXPECT_NE(r.output.find("*** FATAL CONFIG FILE ERROR"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("Reading the configuration file " + conf.path() + ", at line " +
-                            std::to_string(tc.line) + "\n>>> '" + tc.text + "'\n" + tc.reason +
-                            "\n"),
-              std::string::npos)
+    EXPECT_NE(
+        r.output.find("Reading the configuration file " + conf.path() + ", at line " +
+                      std::to_string(tc.line) + "\n>>> '" + tc.text + "'\n" + tc.reason + "\n"),
+        std::string::npos)
         << r.output;
   }
 }
 
 TEST(StartupTest, BadCommandLineOptionIsFatal) {
-  ExitResult r = run_server_expecting_exit({"--port", std::to_string(free_port()), "--maxclients", "abc"});
+  ExitResult r =
+      run_server_expecting_exit({"--port", std::to_string(free_port()), "--maxclients", "abc"});
   EXPECT_TRUE(exited_with(r.status, 1)) << "status " << r.status << "\n" << r.output;
   EXPECT_NE(r.output.find("'maxclients \"abc\"'\nargument couldn't be parsed into an integer\n"),
             std::string::npos)
@@ -261,14 +264,19 @@ void expect_clean_exit_on(int sig, const char* name) {
   int status = server.wait_exit(10000);
   EXPECT_TRUE(exited_with(status, 0)) << "status " << status << "\n" << server.log();
   std::string log = server.log();
-  EXPECT_NE(log.find(std::string("Received ") + name + " scheduling shutdown..."), std::string::npos)
+  EXPECT_NE(log.find(std::string("Received ") + name + " scheduling shutdown..."),
+            std::string::npos)
       << log;
   EXPECT_NE(log.find("ready to exit, bye bye...\n"), std::string::npos) << log;
 }
 
-TEST(StartupTest, SigtermExitsCleanly) { expect_clean_exit_on(SIGTERM, "SIGTERM"); }
+TEST(StartupTest, SigtermExitsCleanly) {
+  expect_clean_exit_on(SIGTERM, "SIGTERM");
+}
 
-TEST(StartupTest, SigintExitsCleanly) { expect_clean_exit_on(SIGINT, "SIGINT"); }
+TEST(StartupTest, SigintExitsCleanly) {
+  expect_clean_exit_on(SIGINT, "SIGINT");
+}
 
 TEST(StartupTest, SigpipeIsIgnored) {
   ServerProcess server;
