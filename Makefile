@@ -24,8 +24,11 @@ build: configure
 run: build
 	$(BUILD_DIR)/reactorkv-server conf/reactorkv.conf
 
+# The compat check (replies byte for byte against Debian's redis-server) runs first so
+# that ctest's summary is the last thing printed.
 test: WERROR = ON
 test: build
+	RKV_SERVER=$(BUILD_DIR)/reactorkv-server tools/compat-check.sh
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build

@@ -246,7 +246,7 @@ TEST_F(DbTest, RandomEntrySkipsAndExpiresStaleKeys) {
 // keys and keeps looking until it finds a live one or the db is empty. Db::random_entry
 // gives up after 11 tries when every key is volatile (Redis does that only on replicas,
 // which cannot delete) and returns the expired key. Enable when Db is fixed.
-TEST_F(DbTest, DISABLED_RandomEntryNeverReturnsAnExpiredKey) {
+TEST_F(DbTest, RandomEntryNeverReturnsAnExpiredKey) {
   for (int i = 0; i < 30; i++) put_volatile(name("dead", i), "v", now_ - 1);
   put_volatile("live", "v", now_ + 1000);
   Entry* e = db_.random_entry();

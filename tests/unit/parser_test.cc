@@ -189,6 +189,23 @@ TEST(Parser, ArgsOfMultibulkPointIntoCallerBytes) {
   }
 }
 
+TEST(Parser, ParsedPrefix) {
+  RequestParser p;
+  size_t consumed = 0;
+  EXPECT_EQ(p.parsed_prefix(), 0u);
+  ASSERT_EQ(p.parse("*2\r\n", {}, &consumed), RequestParser::Result::kIncomplete);
+  EXPECT_EQ(p.parsed_prefix(), 4u);  // the header
+  // The first argument, and the length line of the second whose body is pending.
+  std::string buf = "*2\r\n$3\r\nGET\r\n$3\r\nke";
+  ASSERT_EQ(p.parse(buf, {}, &consumed), RequestParser::Result::kIncomplete);
+  EXPECT_EQ(p.parsed_prefix(), buf.size() - 2);
+  buf += "y\r\n";
+  ASSERT_EQ(p.parse(buf, {}, &consumed), RequestParser::Result::kCommand);
+  EXPECT_EQ(p.parsed_prefix(), 0u);
+  ASSERT_EQ(p.parse("GET k", {}, &consumed), RequestParser::Result::kIncomplete);
+  EXPECT_EQ(p.parsed_prefix(), 0u);  // inline commands keep no state
+}
+
 TEST(Parser, BodyTerminatorIsNotChecked) {
   // Redis skips the two bytes after a bulk body without looking at them.
   expect_every_split("*1\r\n$3\r\nfooXY", commands({{"foo"}}));
