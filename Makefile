@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 # Warnings are errors for `make test` (and CI), not for `make run`.
 WERROR ?= OFF
 
-.PHONY: all deps configure build run test unit integration bench memory-bench compat clean format asan
+.PHONY: all deps configure build run test unit integration bench memory-bench compat clean format format-check asan
 
 all: build
 
@@ -27,7 +27,7 @@ run: build
 # The compat check (replies byte for byte against Debian's redis-server) runs first so
 # that ctest's summary is the last thing printed.
 test: WERROR = ON
-test: build
+test: build format-check
 	RKV_SERVER=$(BUILD_DIR)/reactorkv-server tools/compat-check.sh
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
@@ -44,8 +44,16 @@ compat: build
 asan:
 	$(MAKE) BUILD_DIR=build-asan CMAKE_FLAGS="-DRKV_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" test
 
+FORMAT_FILES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 2>/dev/null)
+
 format:
-	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'tools/*.cc')
+	clang-format -i $(FORMAT_FILES)
+
+# Fails when a tracked source file differs from .clang-format's layout.
+format-check:
+	@if command -v clang-format >/dev/null; then \
+	  clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"; \
+	else echo "format-check: skipped (clang-format not installed)"; fi
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libjemalloc-dev liburing-dev libhiredis-dev libgtest-dev
-  redis-server redis-tools python3 python3-matplotlib
+  redis-server redis-tools python3 python3-matplotlib clang-format
 )
 
 missing=()

@@ -77,15 +77,43 @@ void EventLoop::run_timers() {
   }
 }
 
+int EventLoop::wait_for_events(int timeout_ms) {
+  constexpr int kMaxCredit = 16;
+  const int64_t t0 = mono_us();
+  int n = 0;
+  if (busy_poll_us_ > 0 && timeout_ms != 0 && spin_credit_ > 0) {
+    stats_.busy_polls++;
+    const int64_t deadline = t0 + busy_poll_us_;
+    do {
+      n = poller_->wait(0, fired_);
+      stats_.wait_calls++;
+    } while (n == 0 && mono_us() < deadline);
+    if (n > 0) {
+      stats_.busy_poll_hits++;
+      spin_credit_ = std::min(spin_credit_ + 1, kMaxCredit);
+    } else {
+      spin_credit_ = std::max(spin_credit_ - 4, 0);  // misses cost more than hits earn
+    }
+  }
+  if (n == 0) {
+    const int64_t t1 = mono_us();
+    n = poller_->wait(timeout_ms, fired_);
+    stats_.wait_calls++;
+    // Events that arrived within the spin window would have been caught by spinning:
+    // that is what (re)earns credit after a quiet spell.
+    if (busy_poll_us_ > 0 && n > 0 && mono_us() - t1 <= busy_poll_us_)
+      spin_credit_ = std::min(spin_credit_ + 1, kMaxCredit);
+  }
+  stats_.wait_us += static_cast<uint64_t>(mono_us() - t0);
+  return n;
+}
+
 void EventLoop::run_once(int timeout_ms) {
   if (before_sleep_) before_sleep_();
   int timer_timeout = next_timeout_ms();
   if (timeout_ms < 0 || (timer_timeout >= 0 && timer_timeout < timeout_ms)) timeout_ms = timer_timeout;
 
-  int64_t t0 = mono_us();
-  int n = poller_->wait(timeout_ms, fired_);
-  stats_.wait_us += static_cast<uint64_t>(mono_us() - t0);
-  stats_.wait_calls++;
+  int n = wait_for_events(timeout_ms);
   stats_.iterations++;
   stats_.events += static_cast<uint64_t>(n);
 

@@ -29,8 +29,10 @@ class IoHandler {
 struct LoopStats {
   uint64_t iterations = 0;
   uint64_t events = 0;
-  uint64_t wait_calls = 0;
-  uint64_t wait_us = 0;  // time blocked in the poller
+  uint64_t wait_calls = 0;      // poller calls, blocking and busy-poll ones
+  uint64_t wait_us = 0;         // time in the poller (blocked or spinning)
+  uint64_t busy_polls = 0;      // iterations that spun before blocking
+  uint64_t busy_poll_hits = 0;  // ... and found an event without sleeping
 };
 
 class EventLoop {
@@ -58,6 +60,13 @@ class EventLoop {
   // One iteration; timeout_ms bounds the wait (-1: until an event or timer).
   void run_once(int timeout_ms);
 
+  // Busy polling: before blocking, poll without sleeping for up to `us` microseconds.
+  // A sleeping thread must be woken by the kernel for the next request, and on a VM that
+  // wake-up costs more than the request; spinning avoids it while traffic is dense.
+  // Adaptive: spinning continues only while spins keep finding events, so a quiet or
+  // idle server blocks at once and uses no CPU. 0 turns it off.
+  void set_busy_poll_us(int us) { busy_poll_us_ = us; }
+
   const char* backend() const { return poller_->name(); }
   LoopStats& stats() { return stats_; }
 
@@ -74,6 +83,7 @@ class EventLoop {
 
   int next_timeout_ms() const;
   void run_timers();
+  int wait_for_events(int timeout_ms);
 
   std::unique_ptr<Poller> poller_;
   std::vector<Slot> slots_;
@@ -82,6 +92,8 @@ class EventLoop {
   uint64_t next_timer_id_ = 1;
   Hook before_sleep_, after_sleep_;
   bool stopped_ = false;
+  int busy_poll_us_ = 0;
+  int spin_credit_ = 0;  // > 0: recent spins paid off, keep spinning
   LoopStats stats_;
 };
 

@@ -366,6 +366,9 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.f("io_commands_per_read",
         ratio(d(stats_.total_commands_processed), d(stats_.total_reads_processed)));
     w.u("io_wait_usec", ls.wait_us);
+    w.u("io_busy_poll_us", static_cast<uint64_t>(config_.busy_poll_us));
+    w.u("io_busy_polls", ls.busy_polls);
+    w.u("io_busy_poll_hits", ls.busy_poll_hits);
     // Redis 7.2 reports this in Stats; 7.0 has no such field, so it lives here.
     w.u("client_query_buffer_limit_disconnections", stats_.client_qbuf_limit_disconnections);
   }

@@ -198,6 +198,7 @@ bool Server::start(std::string* err) {
   loop_ = std::make_unique<net::EventLoop>(std::move(poller));
   if (!listen_all(err)) return false;
   loop_->set_before_sleep([this] { before_sleep(); });
+  loop_->set_busy_poll_us(config_.busy_poll_us);
   loop_->add_timer(1, [this] { return cron(); });
   return true;
 }
@@ -528,6 +529,7 @@ int64_t Server::cron() {
 }
 
 void Server::on_config_changed(std::string_view name) {
+  if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
   if (name == "loglevel") {
     if (auto lvl = parse_log_level(config_.loglevel)) log_set_level(*lvl);
   }

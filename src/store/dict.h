@@ -20,6 +20,8 @@
 #include <memory>
 #include <utility>
 
+#include "util/memory.h"
+
 namespace rkv::store {
 
 template <typename Node, typename Traits>
@@ -214,16 +216,30 @@ class Dict {
  private:
   static constexpr size_t kInitialSize = 4;
 
-  struct FreeDeleter {
-    void operator()(Node** p) const { std::free(p); }
+  // Tables of 1 MiB and more come from map_zeroed(): zero pages from the kernel, faulted
+  // in while the incremental rehash fills them. calloc() of memory the allocator had
+  // used before must clear it in one go, a pause of ~10 ms per 128 MB at 16M buckets.
+  static constexpr size_t kMappedTableBytes = 1 << 20;
+  struct TableDeleter {
+    size_t bytes = 0;
+    void operator()(Node** p) const {
+      if (bytes >= kMappedTableBytes)
+        unmap_zeroed(p, bytes);
+      else
+        std::free(p);
+    }
   };
   struct Table {
-    // calloc: large tables come zeroed from fresh pages, without a memset pause.
-    std::unique_ptr<Node*[], FreeDeleter> slots;
+    std::unique_ptr<Node*[], TableDeleter> slots;
     size_t size = 0;
     size_t mask = 0;
     size_t used = 0;
   };
+  static Node** allocate_slots(size_t n) {
+    size_t bytes = n * sizeof(Node*);
+    if (bytes >= kMappedTableBytes) return static_cast<Node**>(map_zeroed(bytes));
+    return static_cast<Node**>(std::calloc(n, sizeof(Node*)));
+  }
 
   static uint64_t reverse_bits(uint64_t v) {
     v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
@@ -266,7 +282,8 @@ class Dict {
     while (size < want) size <<= 1;
     if (size == t_[0].size) return false;
     Table t;
-    t.slots.reset(static_cast<Node**>(std::calloc(size, sizeof(Node*))));
+    t.slots = std::unique_ptr<Node*[], TableDeleter>(allocate_slots(size),
+                                                     TableDeleter{size * sizeof(Node*)});
     if (!t.slots) return false;
     t.size = size;
     t.mask = size - 1;

@@ -1,8 +1,10 @@
 #include "util/memory.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -18,6 +20,8 @@ size_t allocation_size(const void* p) {
 }
 
 namespace {
+std::atomic<size_t> g_mapped_bytes{0};
+
 size_t read_rss() {
   FILE* f = std::fopen("/proc/self/statm", "r");
   if (!f) return 0;
@@ -43,6 +47,10 @@ MemoryStats memory_stats() {
   s.allocated = mi.uordblks + mi.hblkhd;
   s.active = s.resident = s.allocated;
 #endif
+  size_t mapped = g_mapped_bytes.load(std::memory_order_relaxed);
+  s.allocated += mapped;
+  s.active += mapped;
+  s.resident += mapped;
   s.rss = read_rss();
   return s;
 }
@@ -63,6 +71,19 @@ const char* allocator_name() {
 #else
   return "libc";
 #endif
+}
+
+void* map_zeroed(size_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  g_mapped_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  return p;
+}
+
+void unmap_zeroed(void* p, size_t bytes) {
+  if (!p) return;
+  munmap(p, bytes);
+  g_mapped_bytes.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
 void out_of_memory(size_t bytes) {

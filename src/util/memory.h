@@ -19,6 +19,13 @@ struct MemoryStats {
 MemoryStats memory_stats();
 const char* allocator_name();  // "jemalloc-5.3.0" or "libc"
 
+// Zeroed memory for big tables straight from the kernel: fresh anonymous pages are
+// zero already and are faulted in as they are touched, so a 128 MB hash-table array costs
+// no memset pause (calloc of reused allocator memory must clear it all at once).
+// Bytes mapped this way are added to memory_stats().allocated. nullptr on failure.
+void* map_zeroed(size_t bytes);
+void unmap_zeroed(void* p, size_t bytes);
+
 // Like Redis: an allocation failure is fatal, logged and abort()ed, never thrown.
 [[noreturn]] void out_of_memory(size_t bytes);
 
