@@ -112,9 +112,11 @@ int main(int argc, char** argv) {
     LOG_WARNING("%s", err.c_str());
     return 1;
   }
-  LOG_NOTICE("reactorkv version=%s (Redis 7.0 compatible), bits=%zu, pid=%d, port=%d, io-backend=%s, malloc=%s",
-             RKV_VERSION, sizeof(void*) * 8, static_cast<int>(getpid()), cfg.port,
-             srv.loop().backend(), allocator_name());
+  LOG_NOTICE(
+      "reactorkv version=%s (Redis 7.0 compatible), bits=%zu, pid=%d, port=%d, io-backend=%s, "
+      "malloc=%s",
+      RKV_VERSION, sizeof(void*) * 8, static_cast<int>(getpid()), cfg.port, srv.loop().backend(),
+      allocator_name());
   LOG_NOTICE("Ready to accept connections");
   srv.run();
   return 0;

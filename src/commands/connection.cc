@@ -24,7 +24,9 @@ void ping(CommandContext& ctx) {
     ctx.reply.bulk(ctx.arg(1));
 }
 
-void echo(CommandContext& ctx) { ctx.reply.bulk(ctx.arg(1)); }
+void echo(CommandContext& ctx) {
+  ctx.reply.bulk(ctx.arg(1));
+}
 
 void quit(CommandContext& ctx) {
   ctx.reply.ok();
@@ -160,7 +162,9 @@ void reset(CommandContext& ctx) {
 
 // --- CLIENT ---------------------------------------------------------------------------
 
-void client_id(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.client.id())); }
+void client_id(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(ctx.client.id()));
+}
 
 void client_setname(CommandContext& ctx) {
   if (!valid_client_name(ctx.arg(2))) {
@@ -215,7 +219,8 @@ void client_list(CommandContext& ctx) {
     if (filter_ids && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
     list.push_back(c.get());
   }
-  std::sort(list.begin(), list.end(), [](const Client* a, const Client* b) { return a->id() < b->id(); });
+  std::sort(list.begin(), list.end(),
+            [](const Client* a, const Client* b) { return a->id() < b->id(); });
   std::string out;
   for (const Client* c : list) out += describe_client(ctx.server, *c, ctx.now_ms) + "\n";
   ctx.reply.verbatim(out);
@@ -304,7 +309,9 @@ void client_kill(CommandContext& ctx) {
   ctx.reply.integer(killed);
 }
 
-void client_noop_ok(CommandContext& ctx) { ctx.reply.ok(); }
+void client_noop_ok(CommandContext& ctx) {
+  ctx.reply.ok();
+}
 
 void client_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -350,13 +357,13 @@ const CommandSpec kClientSubcommands[] = {
     {"getname", 2, kNoscript | kLoading | kStale, 0, 0, 0, client_getname, kConn, "connection",
      "2.6.9", "Returns the name of the connection.", "O(1)"},
     {"list", -2, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_list,
-     "@admin @slow @dangerous @connection", "connection", "2.4.0",
-     "Lists open connections.", "O(N) where N is the number of client connections"},
+     "@admin @slow @dangerous @connection", "connection", "2.4.0", "Lists open connections.",
+     "O(N) where N is the number of client connections"},
     {"info", 2, kNoscript | kLoading | kStale, 0, 0, 0, client_info, kConn, "connection", "6.2.0",
      "Returns information about the connection.", "O(1)"},
     {"kill", -3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_kill,
-     "@admin @slow @dangerous @connection", "connection", "2.4.0",
-     "Terminates open connections.", "O(N) where N is the number of client connections"},
+     "@admin @slow @dangerous @connection", "connection", "2.4.0", "Terminates open connections.",
+     "O(N) where N is the number of client connections"},
     {"no-evict", 3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_noop_ok,
      "@admin @slow @dangerous @connection", "connection", "7.0.0",
      "Sets the client eviction mode of the connection.", "O(1)"},
@@ -386,7 +393,9 @@ const CommandSpec kConnectionCommands[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> connection_commands() { return kConnectionCommands; }
+std::span<const CommandSpec> connection_commands() {
+  return kConnectionCommands;
+}
 
 std::string describe_client(const Server& server, const Client& c, int64_t now_ms) {
   char buf[1024];

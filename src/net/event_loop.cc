@@ -65,7 +65,8 @@ void EventLoop::run_timers() {
     TimerFn fn = std::move(timers_[i].fn);
     uint64_t id = timers_[i].id;
     int64_t next = fn();
-    auto it = std::find_if(timers_.begin(), timers_.end(), [id](const Timer& t) { return t.id == id; });
+    auto it =
+        std::find_if(timers_.begin(), timers_.end(), [id](const Timer& t) { return t.id == id; });
     if (it == timers_.end()) continue;  // cancelled by its own callback
     if (next < 0) {
       timers_.erase(it);
@@ -111,7 +112,8 @@ int EventLoop::wait_for_events(int timeout_ms) {
 void EventLoop::run_once(int timeout_ms) {
   if (before_sleep_) before_sleep_();
   int timer_timeout = next_timeout_ms();
-  if (timeout_ms < 0 || (timer_timeout >= 0 && timer_timeout < timeout_ms)) timeout_ms = timer_timeout;
+  if (timeout_ms < 0 || (timer_timeout >= 0 && timer_timeout < timeout_ms))
+    timeout_ms = timer_timeout;
 
   int n = wait_for_events(timeout_ms);
   stats_.iterations++;

@@ -3,12 +3,17 @@
 namespace rkv::net {
 
 Listener::Listener(EventLoop& loop, Fd fd, bool is_unix, std::string name, AcceptFn on_accept)
-    : loop_(loop), fd_(std::move(fd)), is_unix_(is_unix), name_(std::move(name)),
+    : loop_(loop),
+      fd_(std::move(fd)),
+      is_unix_(is_unix),
+      name_(std::move(name)),
       on_accept_(std::move(on_accept)) {
   loop_.watch(fd_.get(), kReadable, this);
 }
 
-Listener::~Listener() { loop_.unwatch(fd_.get(), kReadable | kWritable); }
+Listener::~Listener() {
+  loop_.unwatch(fd_.get(), kReadable | kWritable);
+}
 
 void Listener::on_io(int, int) {
   for (int i = 0; i < kMaxAcceptsPerCall; i++) {

@@ -22,7 +22,8 @@ class EpollPoller final : public Poller {
     ev.data.fd = fd;
     if (new_mask & kReadable) ev.events |= EPOLLIN;
     if (new_mask & kWritable) ev.events |= EPOLLOUT;
-    int op = old_mask == kNone ? EPOLL_CTL_ADD : (new_mask == kNone ? EPOLL_CTL_DEL : EPOLL_CTL_MOD);
+    int op =
+        old_mask == kNone ? EPOLL_CTL_ADD : (new_mask == kNone ? EPOLL_CTL_DEL : EPOLL_CTL_MOD);
     return epoll_ctl(epfd_, op, fd, &ev) == 0;
   }
 

@@ -61,6 +61,8 @@ class PollPoller final : public Poller {
 
 }  // namespace
 
-std::unique_ptr<Poller> make_poll_poller(std::string*) { return std::make_unique<PollPoller>(); }
+std::unique_ptr<Poller> make_poll_poller(std::string*) {
+  return std::make_unique<PollPoller>();
+}
 
 }  // namespace rkv::net

@@ -44,7 +44,9 @@ void set_keepalive(int fd, int interval_s) {
 
 namespace {
 
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
 
 std::string format_sockaddr(const sockaddr_storage& ss) {
   char ip[INET6_ADDRSTRLEN] = "?";

@@ -13,7 +13,9 @@ SocketConnection::SocketConnection(EventLoop& loop, Fd fd, std::string peer, boo
   local_ = is_unix ? peer_ : local_address(fd_.get());
 }
 
-SocketConnection::~SocketConnection() { loop_.unwatch(fd_.get(), kReadable | kWritable); }
+SocketConnection::~SocketConnection() {
+  loop_.unwatch(fd_.get(), kReadable | kWritable);
+}
 
 ssize_t SocketConnection::read(char* buf, size_t len) {
   ssize_t n;

@@ -70,8 +70,7 @@ RequestParser::Result RequestParser::parse(std::string_view data, const ParserLi
 }
 
 RequestParser::Result RequestParser::parse_multibulk(std::string_view data,
-                                                     const ParserLimits& limits,
-                                                     size_t* consumed) {
+                                                     const ParserLimits& limits, size_t* consumed) {
   if (expected_args_ == 0) {
     size_t cr = data.find('\r');
     if (cr == std::string_view::npos || cr + 1 >= data.size()) {
@@ -171,12 +170,23 @@ bool split_inline_args(std::string_view line, std::vector<std::string>* out) {
           i++;
           char c = line[i];
           switch (c) {
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'b': c = '\b'; break;
-            case 'a': c = '\a'; break;
-            default: break;
+            case 'n':
+              c = '\n';
+              break;
+            case 'r':
+              c = '\r';
+              break;
+            case 't':
+              c = '\t';
+              break;
+            case 'b':
+              c = '\b';
+              break;
+            case 'a':
+              c = '\a';
+              break;
+            default:
+              break;
           }
           cur.push_back(c);
         } else if (line[i] == '"') {

@@ -50,7 +50,9 @@ void Reply::error(std::string_view msg) {
   buf_->commit(msg.size() + 3);
 }
 
-void Reply::integer(int64_t v) { header(':', v); }
+void Reply::integer(int64_t v) {
+  header(':', v);
+}
 
 void Reply::bulk(std::string_view s) {
   if (s.size() >= ReplyBuffer::kBlockSize) {
@@ -76,18 +78,30 @@ void Reply::bulk_int(int64_t v) {
   bulk(std::string_view(digits, format_int64(v, digits)));
 }
 
-void Reply::null() { buf_->append(proto_ >= 3 ? std::string_view("_\r\n") : "$-1\r\n"); }
-void Reply::null_array() { buf_->append(proto_ >= 3 ? std::string_view("_\r\n") : "*-1\r\n"); }
-void Reply::array(size_t n) { header('*', static_cast<int64_t>(n)); }
+void Reply::null() {
+  buf_->append(proto_ >= 3 ? std::string_view("_\r\n") : "$-1\r\n");
+}
+void Reply::null_array() {
+  buf_->append(proto_ >= 3 ? std::string_view("_\r\n") : "*-1\r\n");
+}
+void Reply::array(size_t n) {
+  header('*', static_cast<int64_t>(n));
+}
 void Reply::map(size_t n) {
   if (proto_ >= 3)
     header('%', static_cast<int64_t>(n));
   else
     header('*', static_cast<int64_t>(n * 2));
 }
-void Reply::set(size_t n) { header(proto_ >= 3 ? '~' : '*', static_cast<int64_t>(n)); }
-void Reply::push(size_t n) { header(proto_ >= 3 ? '>' : '*', static_cast<int64_t>(n)); }
-void Reply::attribute(size_t n) { header('|', static_cast<int64_t>(n)); }
+void Reply::set(size_t n) {
+  header(proto_ >= 3 ? '~' : '*', static_cast<int64_t>(n));
+}
+void Reply::push(size_t n) {
+  header(proto_ >= 3 ? '>' : '*', static_cast<int64_t>(n));
+}
+void Reply::attribute(size_t n) {
+  header('|', static_cast<int64_t>(n));
+}
 
 void Reply::dbl(double v) {
   char num[64];

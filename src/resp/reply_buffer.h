@@ -24,7 +24,10 @@ class ReplyBuffer {
   void append(const char* p, size_t n) { append(std::string_view(p, n)); }
   // Returns space for at least n bytes at the tail; commit() how many were written.
   char* reserve(size_t n);
-  void commit(size_t n) { blocks_.back().used += n; bytes_ += n; }
+  void commit(size_t n) {
+    blocks_.back().used += n;
+    bytes_ += n;
+  }
 
   // Opens a placeholder for a header written later with fill_deferred().
   size_t begin_deferred();
@@ -49,8 +52,8 @@ class ReplyBuffer {
   void add_block(size_t cap);
 
   std::vector<Block> blocks_;
-  size_t head_ = 0;    // first block with unsent bytes
-  size_t sent_ = 0;    // bytes of blocks_[head_] already written
+  size_t head_ = 0;  // first block with unsent bytes
+  size_t sent_ = 0;  // bytes of blocks_[head_] already written
   size_t bytes_ = 0;
 };
 

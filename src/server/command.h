@@ -67,7 +67,8 @@ struct CommandContext {
 };
 
 // Replies a HELP array the way Redis does: the first line, the lines, then "HELP".
-void reply_help(resp::Reply& reply, std::string_view first, std::span<const std::string_view> lines);
+void reply_help(resp::Reply& reply, std::string_view first,
+                std::span<const std::string_view> lines);
 // Handler of a container command (CLIENT, CONFIG, OBJECT...) reached without a known
 // subcommand; dispatch normally answers before it runs.
 void reply_container_fallback(CommandContext& ctx);

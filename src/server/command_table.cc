@@ -1,6 +1,5 @@
 #include "server/command_table.h"
 
-
 namespace rkv::server {
 namespace {
 
@@ -28,7 +27,8 @@ Command* lookup(const std::unordered_map<std::string_view, Command*>& index,
 }  // namespace
 
 CommandTable::CommandTable() {
-  for (auto family : {connection_commands(), string_commands(), keys_commands(), server_commands()}) {
+  for (auto family :
+       {connection_commands(), string_commands(), keys_commands(), server_commands()}) {
     for (const CommandSpec& spec : family) {
       auto cmd = std::make_unique<Command>();
       cmd->spec = &spec;
@@ -47,13 +47,16 @@ CommandTable::CommandTable() {
   }
 }
 
-Command* CommandTable::find(std::string_view name) const { return lookup(index_, name); }
+Command* CommandTable::find(std::string_view name) const {
+  return lookup(index_, name);
+}
 
 Command* CommandTable::find_sub(const Command& parent, std::string_view name) const {
   return lookup(parent.sub_index, name);
 }
 
-void reply_help(resp::Reply& reply, std::string_view first, std::span<const std::string_view> lines) {
+void reply_help(resp::Reply& reply, std::string_view first,
+                std::span<const std::string_view> lines) {
   reply.array(lines.size() + 3);
   reply.simple(first);
   for (auto l : lines) reply.simple(l);
@@ -61,7 +64,9 @@ void reply_help(resp::Reply& reply, std::string_view first, std::span<const std:
   reply.simple("    Prints this help.");
 }
 
-void reply_container_fallback(CommandContext& ctx) { ctx.reply.error("ERR syntax error"); }
+void reply_container_fallback(CommandContext& ctx) {
+  ctx.reply.error("ERR syntax error");
+}
 
 void CommandTable::reset_stats() {
   for (auto& c : commands_) {

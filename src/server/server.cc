@@ -24,7 +24,9 @@ namespace {
 
 volatile std::sig_atomic_t g_shutdown_signal = 0;
 
-void on_signal(int sig) { g_shutdown_signal = sig; }
+void on_signal(int sig) {
+  g_shutdown_signal = sig;
+}
 
 constexpr size_t kReadChunk = 16 * 1024;  // PROTO_IOBUF_LEN
 constexpr int kMaxIov = 64;
@@ -157,8 +159,9 @@ bool Server::listen_all(std::string* err) {
       return false;
     }
     listeners_.push_back(std::make_unique<net::Listener>(
-        *loop_, std::move(fd), false, addr,
-        [this](net::Fd f, std::string peer, bool is_unix) { on_accept(std::move(f), std::move(peer), is_unix); }));
+        *loop_, std::move(fd), false, addr, [this](net::Fd f, std::string peer, bool is_unix) {
+          on_accept(std::move(f), std::move(peer), is_unix);
+        }));
   }
   if (!config_.unixsocket.empty()) {
     std::string e;
@@ -168,9 +171,11 @@ bool Server::listen_all(std::string* err) {
       *err = "Failed opening Unix socket: " + e;
       return false;
     }
-    listeners_.push_back(std::make_unique<net::Listener>(
-        *loop_, std::move(fd), true, config_.unixsocket,
-        [this](net::Fd f, std::string peer, bool is_unix) { on_accept(std::move(f), std::move(peer), is_unix); }));
+    listeners_.push_back(
+        std::make_unique<net::Listener>(*loop_, std::move(fd), true, config_.unixsocket,
+                                        [this](net::Fd f, std::string peer, bool is_unix) {
+                                          on_accept(std::move(f), std::move(peer), is_unix);
+                                        }));
   }
   if (listeners_.empty()) {
     *err = "Configured to not listen anywhere, exiting.";
@@ -180,7 +185,8 @@ bool Server::listen_all(std::string* err) {
 }
 
 bool Server::start(std::string* err) {
-  std::string backend = config_.io_backend.empty() ? net::default_poller_name() : config_.io_backend;
+  std::string backend =
+      config_.io_backend.empty() ? net::default_poller_name() : config_.io_backend;
   std::string perr;
   auto poller = net::make_poller(backend, &perr);
   if (!poller) {
@@ -245,7 +251,8 @@ void Server::on_accept(net::Fd fd, std::string peer, bool is_unix) {
     net::set_tcp_nodelay(fd.get());
     if (config_.tcp_keepalive > 0) net::set_keepalive(fd.get(), config_.tcp_keepalive);
   }
-  auto conn = std::make_unique<net::SocketConnection>(*loop_, std::move(fd), std::move(peer), is_unix);
+  auto conn =
+      std::make_unique<net::SocketConnection>(*loop_, std::move(fd), std::move(peer), is_unix);
   uint64_t id = next_client_id_++;
   auto client = std::make_unique<Client>(*this, std::move(conn), id, now_ms_);
   client->authenticated = config_.requirepass.empty();
@@ -290,8 +297,10 @@ void Server::read_from_client(Client& c) {
   c.last_interaction_ms = now_ms_;
   if (c.query.unread_size() - c.parser.parsed_prefix() >
       static_cast<size_t>(config_.client_query_buffer_limit)) {
-    LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s (qbuf initial bytes: ...)",
-                static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
+    LOG_WARNING(
+        "Closing client that reached max query buffer length: id=%llu addr=%s (qbuf initial bytes: "
+        "...)",
+        static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
     stats_.client_qbuf_limit_disconnections++;
     kill_client(c);
     return;
@@ -491,7 +500,8 @@ void Server::active_expire_cycle(bool fast) {
       break;
     }
   }
-  double current = total_sampled ? static_cast<double>(total_expired) / static_cast<double>(total_sampled) : 0;
+  double current =
+      total_sampled ? static_cast<double>(total_expired) / static_cast<double>(total_sampled) : 0;
   keyspace_stats_.expired_stale_perc = current * 0.05 + keyspace_stats_.expired_stale_perc * 0.95;
 }
 
@@ -500,7 +510,8 @@ int64_t Server::cron() {
   cron_loops_++;
   lru_clock_ = static_cast<uint32_t>((now_ms_ / 1000) & 0xffffff);
   if (g_shutdown_signal) {
-    LOG_WARNING("Received %s scheduling shutdown...", g_shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    LOG_WARNING("Received %s scheduling shutdown...",
+                g_shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM");
     shutdown_requested_ = true;
     loop_->stop();
   }
@@ -523,7 +534,8 @@ int64_t Server::cron() {
     }
   }
   // The peak is sampled here rather than per allocation: cheap and close enough.
-  if ((cron_loops_ & 7) == 0) stats_.peak_memory = std::max(stats_.peak_memory, memory_stats().allocated);
+  if ((cron_loops_ & 7) == 0)
+    stats_.peak_memory = std::max(stats_.peak_memory, memory_stats().allocated);
   int hz = config_.hz > 0 ? config_.hz : 1;
   return 1000 / hz;
 }

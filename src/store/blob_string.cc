@@ -19,7 +19,9 @@ BlobString* BlobString::create(std::string_view s, size_t reserve) {
   return b;
 }
 
-void BlobString::destroy(BlobString* b) { std::free(b); }
+void BlobString::destroy(BlobString* b) {
+  std::free(b);
+}
 
 BlobString* BlobString::grow(BlobString* b, size_t extra) {
   if (b->cap_ - b->len_ >= extra) return b;
@@ -33,6 +35,8 @@ BlobString* BlobString::grow(BlobString* b, size_t extra) {
   return b;
 }
 
-size_t BlobString::allocated_bytes() const { return allocation_size(this); }
+size_t BlobString::allocated_bytes() const {
+  return allocation_size(this);
+}
 
 }  // namespace rkv::store

@@ -10,7 +10,9 @@ namespace rkv::store {
 Db::Db(int id, const int64_t* now_ms, KeyspaceStats* stats)
     : id_(id), now_ms_(now_ms), stats_(stats), rng_(static_cast<uint64_t>(id) * 7919 + 17) {}
 
-Db::~Db() { clear(); }
+Db::~Db() {
+  clear();
+}
 
 bool Db::is_expired(const Entry* e) const {
   if (!e->has_expire()) return false;

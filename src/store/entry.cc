@@ -63,8 +63,8 @@ Entry* Entry::make_string(std::string_view key, std::string_view value, bool all
     if (auto v = parse_int64(value)) return make_int(key, *v);
   }
   if (value.size() > kEmbstrMax) return make_raw(key, BlobString::create(value));
-  Entry* e = allocate(key, varint_size(value.size()) + value.size(), ObjType::kString,
-                      Encoding::kEmbstr);
+  Entry* e =
+      allocate(key, varint_size(value.size()) + value.size(), ObjType::kString, Encoding::kEmbstr);
   char* p = e->value_data();
   p += write_varint(p, value.size());
   std::memcpy(p, value.data(), value.size());
@@ -84,7 +84,8 @@ Entry* Entry::make_object(std::string_view key, ObjType type, Encoding enc, void
 void Entry::destroy(Entry* e) {
   if (!e) return;
   Encoding enc = e->encoding();
-  if (enc != Encoding::kInt && enc != Encoding::kEmbstr) destroy_object(e->type(), enc, e->object());
+  if (enc != Encoding::kInt && enc != Encoding::kEmbstr)
+    destroy_object(e->type(), enc, e->object());
   e->~Entry();
   std::free(e);
 }
@@ -162,7 +163,9 @@ void* Entry::object() const {
   return p;
 }
 
-void Entry::set_object(void* obj) { std::memcpy(value_data(), &obj, sizeof(obj)); }
+void Entry::set_object(void* obj) {
+  std::memcpy(value_data(), &obj, sizeof(obj));
+}
 
 size_t Entry::allocated_bytes() const {
   size_t n = allocation_size(this);
@@ -173,7 +176,8 @@ size_t Entry::allocated_bytes() const {
 }
 
 void destroy_object(ObjType type, Encoding enc, void* obj) {
-  if (type == ObjType::kString && enc == Encoding::kRaw) BlobString::destroy(static_cast<BlobString*>(obj));
+  if (type == ObjType::kString && enc == Encoding::kRaw)
+    BlobString::destroy(static_cast<BlobString*>(obj));
 }
 
 void* clone_object(ObjType type, Encoding enc, const void* obj) {
@@ -190,27 +194,42 @@ size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
 
 std::string_view type_name(ObjType t) {
   switch (t) {
-    case ObjType::kString: return "string";
-    case ObjType::kList: return "list";
-    case ObjType::kSet: return "set";
-    case ObjType::kZset: return "zset";
-    case ObjType::kHash: return "hash";
-    case ObjType::kStream: return "stream";
+    case ObjType::kString:
+      return "string";
+    case ObjType::kList:
+      return "list";
+    case ObjType::kSet:
+      return "set";
+    case ObjType::kZset:
+      return "zset";
+    case ObjType::kHash:
+      return "hash";
+    case ObjType::kStream:
+      return "stream";
   }
   return "none";
 }
 
 std::string_view encoding_name(Encoding e) {
   switch (e) {
-    case Encoding::kRaw: return "raw";
-    case Encoding::kInt: return "int";
-    case Encoding::kHashtable: return "hashtable";
-    case Encoding::kIntset: return "intset";
-    case Encoding::kSkiplist: return "skiplist";
-    case Encoding::kEmbstr: return "embstr";
-    case Encoding::kQuicklist: return "quicklist";
-    case Encoding::kStream: return "stream";
-    case Encoding::kListpack: return "listpack";
+    case Encoding::kRaw:
+      return "raw";
+    case Encoding::kInt:
+      return "int";
+    case Encoding::kHashtable:
+      return "hashtable";
+    case Encoding::kIntset:
+      return "intset";
+    case Encoding::kSkiplist:
+      return "skiplist";
+    case Encoding::kEmbstr:
+      return "embstr";
+    case Encoding::kQuicklist:
+      return "quicklist";
+    case Encoding::kStream:
+      return "stream";
+    case Encoding::kListpack:
+      return "listpack";
   }
   return "unknown";
 }

@@ -30,8 +30,7 @@ class Entry {
 
   // A string entry, int/embstr/raw chosen as Redis chooses them.
   // allow_int=false keeps integer-looking text as text (INCRBYFLOAT results, as Redis).
-  static Entry* make_string(std::string_view key, std::string_view value,
-                            bool allow_int = true);
+  static Entry* make_string(std::string_view key, std::string_view value, bool allow_int = true);
   static Entry* make_int(std::string_view key, int64_t value);
   // A raw (heap) string entry taking ownership of blob.
   static Entry* make_raw(std::string_view key, BlobString* blob);
@@ -60,11 +59,11 @@ class Entry {
   // The string value; kInt values are formatted into scratch.
   std::string_view string_value(char (&scratch)[kMaxInt64Chars]) const;
   size_t string_length() const;
-  int64_t int_value() const;                 // REQUIRES: encoding() == kInt
+  int64_t int_value() const;  // REQUIRES: encoding() == kInt
   // Rewrites the integer in place (INCR without reallocating). REQUIRES: encoding() == kInt
   void set_int_value(int64_t v) { std::memcpy(value_data(), &v, sizeof(v)); }
-  void* object() const;                      // REQUIRES: a heap encoding
-  void set_object(void* obj);                // REQUIRES: a heap encoding
+  void* object() const;        // REQUIRES: a heap encoding
+  void set_object(void* obj);  // REQUIRES: a heap encoding
   BlobString* blob() const { return static_cast<BlobString*>(object()); }
 
   // Bytes this entry and its value occupy in the allocator (MEMORY USAGE, DEBUG OBJECT).

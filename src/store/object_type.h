@@ -6,7 +6,14 @@
 
 namespace rkv::store {
 
-enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZset = 3, kHash = 4, kStream = 6 };
+enum class ObjType : uint8_t {
+  kString = 0,
+  kList = 1,
+  kSet = 2,
+  kZset = 3,
+  kHash = 4,
+  kStream = 6
+};
 
 enum class Encoding : uint8_t {
   kRaw = 0,

@@ -11,13 +11,17 @@ inline int64_t wall_us() {
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
-inline int64_t wall_ms() { return wall_us() / 1000; }
+inline int64_t wall_ms() {
+  return wall_us() / 1000;
+}
 
 inline int64_t mono_us() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
-inline int64_t mono_ms() { return mono_us() / 1000; }
+inline int64_t mono_ms() {
+  return mono_us() / 1000;
+}
 
 }  // namespace rkv

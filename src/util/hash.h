@@ -65,6 +65,8 @@ inline uint64_t hash_bytes(const char* p, size_t n, uint64_t seed) {
   return mix(k1 ^ n, mix(a ^ k1, b ^ h) ^ k2);
 }
 
-inline uint64_t hash_bytes(std::string_view s) { return hash_bytes(s.data(), s.size(), hash_seed()); }
+inline uint64_t hash_bytes(std::string_view s) {
+  return hash_bytes(s.data(), s.size(), hash_seed());
+}
 
 }  // namespace rkv

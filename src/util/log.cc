@@ -23,11 +23,16 @@ std::optional<LogLevel> parse_log_level(std::string_view name) {
 
 const char* log_level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kVerbose: return "verbose";
-    case LogLevel::kNotice: return "notice";
-    case LogLevel::kWarning: return "warning";
-    case LogLevel::kNothing: return "nothing";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kVerbose:
+      return "verbose";
+    case LogLevel::kNotice:
+      return "notice";
+    case LogLevel::kWarning:
+      return "warning";
+    case LogLevel::kNothing:
+      return "nothing";
   }
   return "notice";
 }
@@ -40,8 +45,12 @@ bool log_open(const std::string& path) {
   return g_out != nullptr;
 }
 
-void log_set_level(LogLevel level) { g_level = level; }
-LogLevel log_level() { return g_level; }
+void log_set_level(LogLevel level) {
+  g_level = level;
+}
+LogLevel log_level() {
+  return g_level;
+}
 
 void log_msg(LogLevel level, const char* fmt, ...) {
   if (level < g_level || level == LogLevel::kNothing) return;

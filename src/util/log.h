@@ -23,10 +23,10 @@ LogLevel log_level();
 
 void log_msg(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define RKV_LOG(level, ...)                                             \
-  do {                                                                  \
+#define RKV_LOG(level, ...)                                              \
+  do {                                                                   \
     if (static_cast<int>(level) >= static_cast<int>(::rkv::log_level())) \
-      ::rkv::log_msg(level, __VA_ARGS__);                               \
+      ::rkv::log_msg(level, __VA_ARGS__);                                \
   } while (0)
 #define LOG_DEBUG(...) RKV_LOG(::rkv::LogLevel::kDebug, __VA_ARGS__)
 #define LOG_VERBOSE(...) RKV_LOG(::rkv::LogLevel::kVerbose, __VA_ARGS__)

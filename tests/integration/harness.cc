@@ -143,7 +143,8 @@ std::string ServerProcess::log() const {
 }
 
 Conn::Conn(int port, double timeout_s) {
-  timeval tv{static_cast<time_t>(timeout_s), static_cast<suseconds_t>((timeout_s - static_cast<long>(timeout_s)) * 1e6)};
+  timeval tv{static_cast<time_t>(timeout_s),
+             static_cast<suseconds_t>((timeout_s - static_cast<long>(timeout_s)) * 1e6)};
   ctx_ = redisConnectWithTimeout("127.0.0.1", port, tv);
   if (!ctx_ || ctx_->err) {
     ADD_FAILURE() << "connect failed: " << (ctx_ ? ctx_->errstr : "alloc");
@@ -301,9 +302,12 @@ bool Conn::wait_closed(int timeout_ms) {
 std::string str(const ReplyPtr& r) {
   if (!r) return "<no reply>";
   switch (r->type) {
-    case REDIS_REPLY_NIL: return "<nil>";
-    case REDIS_REPLY_INTEGER: return std::to_string(r->integer);
-    default: return r->str ? std::string(r->str, r->len) : "";
+    case REDIS_REPLY_NIL:
+      return "<nil>";
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    default:
+      return r->str ? std::string(r->str, r->len) : "";
   }
 }
 
@@ -325,7 +329,9 @@ const std::vector<IoMode>& io_modes() {
   return modes;
 }
 
-std::string io_mode_name(const ::testing::TestParamInfo<IoMode>& info) { return info.param.name; }
+std::string io_mode_name(const ::testing::TestParamInfo<IoMode>& info) {
+  return info.param.name;
+}
 
 void ServerTest::SetUp() {
   std::vector<std::string> args = GetParam().args;
@@ -344,7 +350,8 @@ void ServerTest::TearDown() {
       // A clean SIGTERM shutdown exits 0; sanitizer reports (leaks included) do not.
       int status = server_->stop();
       EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-          << "server did not exit cleanly (status " << status << "); log:\n" << server_->log();
+          << "server did not exit cleanly (status " << status << "); log:\n"
+          << server_->log();
     }
     server_.reset();
   }

@@ -105,7 +105,9 @@ struct IoMode {
   std::vector<std::string> args;
 };
 const std::vector<IoMode>& io_modes();
-inline void PrintTo(const IoMode& m, std::ostream* os) { *os << m.name; }
+inline void PrintTo(const IoMode& m, std::ostream* os) {
+  *os << m.name;
+}
 
 // Base fixture: a fresh server per test in the mode given by the test parameter.
 class ServerTest : public ::testing::TestWithParam<IoMode> {
@@ -126,7 +128,7 @@ class ServerTest : public ::testing::TestWithParam<IoMode> {
 std::string io_mode_name(const ::testing::TestParamInfo<IoMode>& info);
 
 // Instantiates a ServerTest-derived suite once per IO mode.
-#define RKV_INSTANTIATE_IO_MODES(Suite) \
+#define RKV_INSTANTIATE_IO_MODES(Suite)                                                  \
   INSTANTIATE_TEST_SUITE_P(IoModes, Suite, ::testing::ValuesIn(::rkv::test::io_modes()), \
                            ::rkv::test::io_mode_name)
 
