@@ -41,8 +41,10 @@ memory-bench: build
 compat: build
 	RKV_SERVER=$(BUILD_DIR)/reactorkv-server tools/compat-check.sh
 
+# Sanitizer builds make GCC 12 report false -Wmaybe-uninitialized inside libstdc++, so
+# this build keeps warnings as warnings (the plain `make test` build enforces them).
 asan:
-	$(MAKE) BUILD_DIR=build-asan CMAKE_FLAGS="-DRKV_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" test
+	$(MAKE) BUILD_DIR=build-asan WERROR=OFF CMAKE_FLAGS="-DRKV_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" test
 
 FORMAT_FILES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 2>/dev/null)
 

@@ -34,26 +34,13 @@ import sys
 import tempfile
 import time
 
+from benchlib import free_port
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # redis-benchmark runs "ping" as two tests; run them one at a time so each invocation
 # measures exactly one test's CPU.
 EXPAND = {"ping": ["ping_inline", "ping_mbulk"]}
-
-
-def free_port(lo=0, hi=0):
-    """A free loopback TCP port: from [lo, hi] when given, else one the kernel picks."""
-    candidates = range(lo, hi + 1) if lo and hi else [0]
-    for port in candidates:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            s.bind(("127.0.0.1", port))
-            return s.getsockname()[1]
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise RuntimeError("no free port in %d-%d" % (lo, hi))
 
 
 def ping(port, timeout=0.5):

@@ -17,13 +17,7 @@ import subprocess
 import threading
 import time
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+from benchlib import free_port
 
 
 def wait_ready(port, proc, timeout=10.0):

@@ -26,20 +26,7 @@ import sys
 import tempfile
 import time
 
-
-def free_port(lo, hi, exclude=()):
-    for port in list(range(lo, hi + 1)) + [0]:
-        if port in exclude:
-            continue
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            s.bind(("127.0.0.1", port))
-            return s.getsockname()[1]
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise RuntimeError("no free port")
+from benchlib import free_port
 
 
 class Client:

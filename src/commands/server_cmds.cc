@@ -24,12 +24,6 @@
 namespace rkv::server {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // --- Simple server commands ----------------------------------------------------------
 
 void dbsize(CommandContext& ctx) {
@@ -890,7 +884,7 @@ void debug_sleep(CommandContext& ctx) {
 
 bool debug_protocol(CommandContext& ctx) {
   resp::Reply& r = ctx.reply;
-  std::string type = lower(ctx.arg(2));
+  std::string type = ascii_lower(ctx.arg(2));
   bool resp3 = r.proto() >= 3;
   if (type == "string") {
     r.bulk("Hello World");

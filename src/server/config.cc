@@ -17,12 +17,6 @@
 namespace rkv::server {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 enum class Kind { kBool, kInt, kMemory, kString, kEnum, kSpecial };
 
 struct Param {
@@ -170,7 +164,7 @@ ConfigError set_cobl(Config& c, std::span<const std::string> args) {
     }
   }
   for (size_t k = 0; k < words.size(); k += 4) {
-    std::string cls = lower(words[k]);
+    std::string cls = ascii_lower(words[k]);
     if (cls == "replica") cls = "slave";
     int idx = cls == "normal" ? 0 : cls == "slave" ? 1 : cls == "pubsub" ? 2 : -1;
     if (idx < 0) return {"Invalid client class specified in buffer limit configuration."};
@@ -336,7 +330,7 @@ const std::vector<Param>& params() {
 }
 
 const Param* find_param(std::string_view name) {
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   for (const Param& p : params())
     if (p.name == n || (!p.alias.empty() && p.alias == n)) return &p;
   return nullptr;
@@ -365,7 +359,7 @@ ConfigError assign(Config& c, const Param& p, std::span<const std::string> args)
   const std::string& v = args[0];
   switch (p.kind) {
     case Kind::kBool: {
-      std::string lv = lower(v);
+      std::string lv = ascii_lower(v);
       if (lv == "yes")
         c.*p.b = true;
       else if (lv == "no")
@@ -398,7 +392,7 @@ ConfigError assign(Config& c, const Param& p, std::span<const std::string> args)
       c.*p.s = v;
       return {};
     case Kind::kEnum: {
-      std::string lv = lower(v);
+      std::string lv = ascii_lower(v);
       for (std::string_view e : p.enum_values)
         if (e == lv) {
           c.*p.s = lv;
@@ -425,7 +419,7 @@ bool parse_memory(std::string_view s, int64_t* out) {
   size_t digits = 0;
   while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) digits++;
   if (digits == 0) return false;
-  std::string unit = lower(s.substr(digits));
+  std::string unit = ascii_lower(s.substr(digits));
   int64_t mul;
   if (unit.empty() || unit == "b")
     mul = 1;
@@ -484,7 +478,7 @@ ConfigError ConfigTable::load_text(Config& cfg, std::string_view text, std::stri
     if (!resp::split_inline_args(line, &words)) {
       e = {"Unbalanced quotes in configuration line"};
     } else if (!words.empty()) {
-      std::string name = lower(words[0]);
+      std::string name = ascii_lower(words[0]);
       e = apply(cfg, name, std::span<const std::string>(words).subspan(1));
     }
     if (e) {
@@ -499,7 +493,7 @@ ConfigError ConfigTable::load_text(Config& cfg, std::string_view text, std::stri
 
 void ConfigTable::get(const Config& cfg, std::string_view pattern,
                       std::vector<std::pair<std::string, std::string>>* out) {
-  std::string pat = lower(pattern);
+  std::string pat = ascii_lower(pattern);
   bool has_glob = pat.find_first_of("*?[") != std::string::npos;
   if (!has_glob) {
     // An exact name is echoed as the client spelled it, alias and case included.
@@ -544,7 +538,7 @@ ConfigError ConfigTable::set_many(
     if (!p)
       return {"ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) +
               "'"};
-    std::string lname = lower(name);
+    std::string lname = ascii_lower(name);
     if (p->is_protected && !allow_protected) return failed(lname, "can't set protected config");
     if (!p->mutable_at_runtime) return failed(lname, "can't set immutable config");
     if (std::find(seen.begin(), seen.end(), p) != seen.end())
@@ -558,7 +552,7 @@ ConfigError ConfigTable::set_many(
     if (ConfigError e = set(next, name, value)) {
       if (next.dir != cfg.dir) [[maybe_unused]]
         int rc = chdir(old_dir.c_str());
-      return failed(lower(name), e.message);
+      return failed(ascii_lower(name), e.message);
     }
   }
   cfg = std::move(next);
@@ -576,7 +570,7 @@ bool ConfigTable::is_protected(std::string_view name) {
 }
 std::string ConfigTable::canonical_name(std::string_view name) {
   const Param* p = find_param(name);
-  return p ? std::string(p->name) : lower(name);
+  return p ? std::string(p->name) : ascii_lower(name);
 }
 bool ConfigTable::is_mutable(std::string_view name) {
   const Param* p = find_param(name);

@@ -1,6 +1,7 @@
 // Small ASCII string helpers shared by the command families and the config parser.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,14 @@ inline bool iequals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+// ASCII lowercase copy (config names, command names, option words).
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+  return out;
 }
 
 // Space-separated words of s, empty words skipped ("a  b" -> {"a", "b"}).

@@ -197,14 +197,8 @@ std::string Conn::recv_raw(size_t want, int timeout_ms) {
   std::string out;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (out.size() < want) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now())
-                                    .count());
-    if (left <= 0) break;
-    pollfd p{ctx_->fd, POLLIN, 0};
-    if (poll(&p, 1, left) <= 0) break;
     char buf[65536];
-    ssize_t n = ::recv(ctx_->fd, buf, std::min(sizeof(buf), want - out.size()), 0);
+    ssize_t n = recv_before(deadline, buf, std::min(sizeof(buf), want - out.size()));
     if (n <= 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
@@ -269,31 +263,31 @@ std::string Conn::raw_cmd(const std::vector<std::string>& args, int timeout_ms) 
   std::string buf;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (buf.empty() || complete_reply(buf) == 0) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now())
-                                    .count());
-    if (left <= 0) break;
-    pollfd p{ctx_->fd, POLLIN, 0};
-    if (poll(&p, 1, left) <= 0) break;
     char tmp[65536];
-    ssize_t n = ::recv(ctx_->fd, tmp, sizeof(tmp), 0);
+    ssize_t n = recv_before(deadline, tmp, sizeof(tmp));
     if (n <= 0) break;
     buf.append(tmp, static_cast<size_t>(n));
   }
   return buf;
 }
 
+ssize_t Conn::recv_before(std::chrono::steady_clock::time_point deadline, char* buf, size_t cap) {
+  int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  deadline - std::chrono::steady_clock::now())
+                                  .count());
+  pollfd p{ctx_->fd, POLLIN, 0};
+  if (left <= 0 || poll(&p, 1, left) <= 0) {
+    errno = ETIMEDOUT;
+    return -1;
+  }
+  return ::recv(ctx_->fd, buf, cap, 0);
+}
+
 bool Conn::wait_closed(int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now())
-                                    .count());
-    if (left <= 0) return false;
-    pollfd p{ctx_->fd, POLLIN, 0};
-    if (poll(&p, 1, left) <= 0) return false;
     char buf[4096];
-    ssize_t n = ::recv(ctx_->fd, buf, sizeof(buf), 0);
+    ssize_t n = recv_before(deadline, buf, sizeof(buf));
     if (n == 0) return true;
     if (n < 0) return errno == ECONNRESET;
   }

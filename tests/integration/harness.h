@@ -8,6 +8,7 @@
 #include <hiredis/hiredis.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <ostream>
@@ -84,6 +85,9 @@ class Conn {
   // Sends a command as RESP and returns the raw bytes of one whole reply (any RESP2/RESP3
   // type). Debian 12's hiredis (0.14) predates RESP3, so RESP3 tests compare bytes.
   std::string raw_cmd(const std::vector<std::string>& args, int timeout_ms = 5000);
+  // Waits until the socket is readable or the deadline passes, then reads once.
+  // Returns what recv() returned, or -1 on timeout.
+  ssize_t recv_before(std::chrono::steady_clock::time_point deadline, char* buf, size_t cap);
   // True if the server closed the connection (read returns 0) within timeout_ms.
   bool wait_closed(int timeout_ms = 2000);
 
