@@ -12,6 +12,7 @@
 
 #include "server/client.h"
 #include "server/command.h"
+#include "server/command_args.h"
 #include "server/errors.h"
 #include "server/server.h"
 #include "util/clock.h"
@@ -573,10 +574,48 @@ void reply_command_info(resp::Reply& r, const Command& cmd) {
   for (const auto& sub : cmd.subcommands) reply_command_info(r, *sub);
 }
 
+void reply_arg_docs(resp::Reply& r, std::span<const ArgDoc> args) {
+  r.array(args.size());
+  for (const ArgDoc& a : args) {
+    std::vector<std::string_view> flags;
+    if (a.flags & kArgOptional) flags.push_back("optional");
+    if (a.flags & kArgMultiple) flags.push_back("multiple");
+    if (a.flags & kArgMultipleToken) flags.push_back("multiple_token");
+    r.map(2 + (a.key_spec_index >= 0) + !a.token.empty() + !a.since.empty() + !flags.empty() +
+          !a.arguments.empty());
+    r.bulk("name");
+    r.bulk(a.name);
+    r.bulk("type");
+    r.bulk(a.type);
+    if (a.key_spec_index >= 0) {
+      r.bulk("key_spec_index");
+      r.integer(a.key_spec_index);
+    }
+    if (!a.token.empty()) {
+      r.bulk("token");
+      r.bulk(a.token);
+    }
+    if (!a.since.empty()) {
+      r.bulk("since");
+      r.bulk(a.since);
+    }
+    if (!flags.empty()) {
+      r.bulk("flags");
+      r.set(flags.size());
+      for (auto f : flags) r.simple(f);
+    }
+    if (!a.arguments.empty()) {
+      r.bulk("arguments");
+      reply_arg_docs(r, a.arguments);
+    }
+  }
+}
+
 void reply_command_docs(resp::Reply& r, const Command& cmd) {
   const CommandSpec& s = *cmd.spec;
   bool subs = !cmd.subcommands.empty();
-  r.map(subs ? 5 : 4);
+  std::span<const ArgDoc> args = command_args(cmd.full_name);
+  r.map(4 + subs + !args.empty());
   r.bulk("summary");
   r.bulk(s.summary);
   r.bulk("since");
@@ -585,6 +624,10 @@ void reply_command_docs(resp::Reply& r, const Command& cmd) {
   r.bulk(s.group);
   r.bulk("complexity");
   r.bulk(s.complexity);
+  if (!args.empty()) {
+    r.bulk("arguments");
+    reply_arg_docs(r, args);
+  }
   if (!subs) return;
   r.bulk("subcommands");
   r.map(cmd.subcommands.size());

@@ -300,6 +300,22 @@ TEST_P(ServerCmdTest, DebugObjectAndMisc) {
   EXPECT_EQ(conn().cmd({"DEBUG", "HELP"})->type, REDIS_REPLY_ARRAY);
 }
 
+// redis-cli builds its typing hints from the argument trees in COMMAND DOCS.
+TEST_P(ServerCmdTest, CommandDocsCarryArgumentSyntax) {
+  std::string docs = conn().raw_cmd({"COMMAND", "DOCS", "set"});
+  EXPECT_NE(docs.find("$9\r\narguments\r\n"), std::string::npos);
+  // SET's expiration oneof: EX takes a value named "seconds"; NX is a pure token.
+  EXPECT_NE(docs.find("$4\r\nname\r\n$7\r\nseconds\r\n$4\r\ntype\r\n$7\r\ninteger\r\n"
+                      "$5\r\ntoken\r\n$2\r\nEX\r\n"),
+            std::string::npos);
+  EXPECT_NE(docs.find("$4\r\ntype\r\n$10\r\npure-token\r\n$5\r\ntoken\r\n$2\r\nNX\r\n"),
+            std::string::npos);
+  EXPECT_NE(docs.find("$5\r\nflags\r\n*1\r\n+optional\r\n"), std::string::npos);
+  // A command without arguments has no "arguments" field.
+  std::string ping_docs = conn().raw_cmd({"COMMAND", "DOCS", "dbsize"});
+  EXPECT_EQ(ping_docs.find("arguments"), std::string::npos);
+}
+
 RKV_INSTANTIATE_IO_MODES(ServerCmdTest);
 
 constexpr std::string_view kDebugRefused =
