@@ -46,7 +46,7 @@ compat: build
 asan:
 	$(MAKE) BUILD_DIR=build-asan WERROR=OFF CMAKE_FLAGS="-DRKV_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" test
 
-FORMAT_FILES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 2>/dev/null)
+FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'tools/*.cc' 2>/dev/null)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -15,8 +15,8 @@ struct ArgDoc {
   std::string_view type;   // "key", "string", "integer", "oneof", "block", "pure-token"...
   std::string_view token;  // "" when the argument has none
   std::string_view since;  // "" when as old as the command
-  int flags;  // ArgFlag bits
-  int key_spec_index;  // -1 unless type is "key"
+  int flags;               // ArgFlag bits
+  int key_spec_index;      // -1 unless type is "key"
   std::span<const ArgDoc> arguments;
 };
 
