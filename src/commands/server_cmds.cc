@@ -93,7 +93,7 @@ void shutdown(CommandContext& ctx) {
     return;
   }
   if (save) LOG_WARNING("SHUTDOWN SAVE: persistence is not implemented, nothing to save.");
-  LOG_WARNING("User requested shutdown...");
+  // Server::run logs "User requested shutdown..." on the way out, as for signals.
   // Like Redis, no reply on success: the connection simply closes as the server exits.
   ctx.server.request_shutdown();
 }

@@ -409,8 +409,8 @@ std::string Server::info(std::span<const std::string_view> sections) {
     for (auto& db : dbs_) {
       if (db->size() == 0) continue;
       char buf[128];
-      std::snprintf(buf, sizeof(buf), "keys=%zu,expires=%zu,avg_ttl=0", db->size(),
-                    db->volatile_size());
+      std::snprintf(buf, sizeof(buf), "keys=%zu,expires=%zu,avg_ttl=%lld", db->size(),
+                    db->volatile_size(), static_cast<long long>(db->avg_ttl_ms()));
       w("db" + std::to_string(db->id()), buf);
     }
   }

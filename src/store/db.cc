@@ -142,6 +142,7 @@ bool Db::persist(Entry* e) {
 }
 
 size_t Db::clear() {
+  avg_ttl_ms_ = 0;
   size_t n = keys_.size();
   expires_.clear([](ExpireNode* x) { std::free(x); });
   keys_.clear([](Entry* e) { Entry::destroy(e); });
@@ -152,6 +153,7 @@ size_t Db::clear() {
 void Db::swap_contents(Db& other) {
   keys_.swap(other.keys_);
   expires_.swap(other.expires_);
+  std::swap(avg_ttl_ms_, other.avg_ttl_ms_);
   std::swap(expire_cursor_, other.expire_cursor_);
 }
 
@@ -174,18 +176,29 @@ Db::ExpireCycle Db::active_expire(int64_t deadline_us, size_t keys_per_round) {
       expire_cursor_ = 0;
       break;
     }
-    size_t sampled = 0, buckets = 0;
+    size_t sampled = 0, buckets = 0, live = 0;
+    int64_t ttl_sum = 0;
     expired.clear();
     const int64_t now = *now_ms_;
     // Visit buckets until enough keys were sampled; empty buckets count a little too.
     do {
       expire_cursor_ = expires_.scan(expire_cursor_, [&](ExpireNode& n) {
         sampled++;
-        if (n.when_ms < now) expired.push_back(n.entry);
+        if (n.when_ms < now) {
+          expired.push_back(n.entry);
+        } else {
+          ttl_sum += n.when_ms - now;
+          live++;
+        }
       });
       buckets++;
     } while (expire_cursor_ != 0 && sampled < keys_per_round && buckets < keys_per_round * 20);
     for (Entry* e : expired) expire_now(e);
+    if (live > 0) {
+      // Like Redis: a running estimate where each round's sample weighs 1/50.
+      int64_t round_avg = ttl_sum / static_cast<int64_t>(live);
+      avg_ttl_ms_ = avg_ttl_ms_ == 0 ? round_avg : (avg_ttl_ms_ / 50) * 49 + round_avg / 50;
+    }
     cycle.sampled += sampled;
     cycle.expired += expired.size();
     if (mono_us() > deadline_us) {

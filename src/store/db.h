@@ -69,6 +69,9 @@ class Db {
   int id() const { return id_; }
   size_t size() const { return keys_.size(); }
   size_t volatile_size() const { return expires_.size(); }
+  // Estimated average remaining TTL of volatile keys (ms), from active-expire samples;
+  // 0 until a sample was taken (INFO keyspace avg_ttl).
+  int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
 
   // Lookups; an expired key is deleted and reported missing.
@@ -142,6 +145,7 @@ class Db {
   KeyDict keys_;
   ExpireDict expires_;
   uint64_t expire_cursor_ = 0;
+  int64_t avg_ttl_ms_ = 0;
   std::mt19937_64 rng_;
   ExpiredHook expired_hook_;
 };

@@ -209,6 +209,21 @@ TEST_F(DbTest, ActiveExpireStopsAtItsDeadline) {
   EXPECT_EQ(db_.size(), 100u - c.expired);
 }
 
+TEST_F(DbTest, AverageTtlEstimateComesFromActiveExpireSamples) {
+  EXPECT_EQ(db_.avg_ttl_ms(), 0);
+  // Ten keys with 10, 20, ... 100 seconds left: one full sample averages 55 s.
+  for (int i = 1; i <= 10; i++) put_volatile("v" + std::to_string(i), "x", now_ + i * 10'000);
+  put("persistent", "x");
+  db_.active_expire(INT64_MAX, 20);
+  EXPECT_EQ(db_.avg_ttl_ms(), 55'000);
+  // Later samples move the estimate by 1/50 of their difference.
+  now_ += 5'000;
+  db_.active_expire(INT64_MAX, 20);
+  EXPECT_EQ(db_.avg_ttl_ms(), (55'000 / 50) * 49 + 50'000 / 50);
+  db_.clear();
+  EXPECT_EQ(db_.avg_ttl_ms(), 0);
+}
+
 TEST_F(DbTest, ActiveExpireOnEmptyDb) {
   Db::ExpireCycle c = db_.active_expire(INT64_MAX, 20);
   EXPECT_EQ(c.sampled, 0u);
