@@ -18,158 +18,32 @@ Exit status: 0 on success, 1 when redis-benchmark reported an error or a server 
 both servers before it returns, whatever happens.
 """
 import argparse
-import csv
 import datetime
-import io
 import json
 import os
 import platform
 import shlex
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-from benchlib import free_port
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from benchlib import Server, free_port, redis_like_args, run_redis_benchmark
 
 # redis-benchmark runs "ping" as two tests; run them one at a time so each invocation
 # measures exactly one test's CPU.
 EXPAND = {"ping": ["ping_inline", "ping_mbulk"]}
 
 
-def ping(port, timeout=0.5):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def cpu_seconds(pid):
-    """utime + stime of pid in seconds (clock-tick resolution)."""
-    with open("/proc/%d/stat" % pid) as f:
-        data = f.read()
-    # The command name (field 2) may hold spaces: split after its closing paren.
-    fields = data[data.rindex(")") + 2:].split()
-    # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-class Server:
-    def __init__(self, label, binary, extra_args, port, workdir):
-        self.label = label
-        self.binary = binary
-        self.port = port
-        self.workdir = workdir
-        self.log_path = os.path.join(workdir, "%s.log" % label)
-        self.args = [binary, "--port", str(port), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--dir", workdir] + extra_args
-        self.proc = None
-
-    def start(self, timeout=10.0):
-        log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, cwd=self.workdir)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            if ping(self.port):
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("%s did not start on port %d; log:\n%s" % (self.label, self.port, self.log_tail()))
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def cpu(self):
-        return cpu_seconds(self.proc.pid)
-
-    def stop(self):
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-    def log_tail(self, n=20):
-        try:
-            with open(self.log_path, "rb") as f:
-                return b"\n".join(f.read().splitlines()[-n:]).decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-
 def run_benchmark(args, server, test, pipeline):
     """One redis-benchmark invocation of one test; returns (rows, cpu_s, requests, error)."""
     requests = args.requests * (pipeline if args.scale_requests else 1)
-    cmd = [args.redis_benchmark, "-h", "127.0.0.1", "-p", str(server.port), "-t", test,
-           "-n", str(requests), "-c", str(args.clients), "-P", str(pipeline),
-           "-d", str(args.data_size), "--csv"]
+    extra = ["-d", str(args.data_size)]
     if args.keyspace > 0:
-        cmd += ["-r", str(args.keyspace)]
-    cpu0 = server.cpu()
-    # redis-benchmark spins forever when its server goes away: watch both.
-    with tempfile.TemporaryFile("w+") as fout, tempfile.TemporaryFile("w+") as ferr:
-        p = subprocess.Popen(cmd, stdout=fout, stderr=ferr, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + args.run_timeout
-        reason = None
-        while True:
-            try:
-                p.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            if not server.alive():
-                reason = "server died (log: %s)" % server.log_path
-            elif time.monotonic() > deadline:
-                reason = "timed out after %ds" % args.run_timeout
-            if reason:
-                p.kill()
-                p.wait()
-                return [], 0.0, requests, reason
-        cpu1 = server.cpu() if server.alive() else cpu0
-        fout.seek(0)
-        ferr.seek(0)
-        out, err = fout.read(), ferr.read()
-    rows = []
-    problems = []
-    for line in out.splitlines():
-        if not line.startswith('"'):
-            if line.strip():
-                problems.append(line.strip())
-            continue
-        rec = next(csv.reader(io.StringIO(line)))
-        if rec[0] == "test":
-            continue
-        rows.append({"test": rec[0], "rps": float(rec[1]),
-                     "p50_ms": float(rec[4]) if len(rec) > 4 else float("nan")})
-    # redis-benchmark 7.0 prints "Error from server: ..." and exits on an error reply;
-    # connection problems go to stderr. Warnings about CONFIG are harmless.
-    for line in err.splitlines():
-        s = line.strip()
-        if s and not s.startswith("WARNING: Could not fetch server CONFIG"):
-            problems.append(s)
-    error = None
-    if p.returncode != 0 or not rows or any("error" in x.lower() for x in problems):
-        error = "; ".join(problems[:3]) or "exit status %d, no CSV rows" % p.returncode
-    if not server.alive():
-        error = "server died (log: %s)" % server.log_path
-    return rows, cpu1 - cpu0, requests * max(1, len(rows)), error
+        extra += ["-r", str(args.keyspace)]
+    return run_redis_benchmark(args.redis_benchmark, server, test, pipeline, requests, args.clients,
+                               extra, args.run_timeout)
 
 
 def fmt_rate(x):
@@ -247,11 +121,12 @@ def main():
     order_of_rows = []
     try:
         port = free_port(lo, hi)
-        servers.append(Server("reactorkv", os.path.abspath(args.server), args.server_args.split(), port, workdir))
+        servers.append(Server("reactorkv", redis_like_args(os.path.abspath(args.server), port, workdir,
+                                                           args.server_args.split()), port, workdir))
         servers[-1].start()
         if args.redis_server:
             port = free_port(port + 1, hi) if port < hi else free_port()
-            servers.append(Server("redis", args.redis_server, [], port, workdir))
+            servers.append(Server("redis", redis_like_args(args.redis_server, port, workdir), port, workdir))
             servers[-1].start()
         for s in servers:
             print("bench: %s pid %d on 127.0.0.1:%d" % (s.label, s.proc.pid, s.port), file=sys.stderr)
