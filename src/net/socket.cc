@@ -162,4 +162,11 @@ std::string local_address(int fd) {
   return format_sockaddr(ss);
 }
 
+std::string peer_address(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
+  return format_sockaddr(ss);
+}
+
 }  // namespace rkv::net

@@ -48,5 +48,7 @@ void set_keepalive(int fd, int interval_s);
 bool is_loopback_peer(int fd);
 // "ip:port" of the local end (for CLIENT LIST laddr).
 std::string local_address(int fd);
+// "ip:port" of the remote end, for connections accepted without an address (io_uring).
+std::string peer_address(int fd);
 
 }  // namespace rkv::net

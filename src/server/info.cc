@@ -357,10 +357,15 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w("io_threads_active", "0");
     w.u("io_loop_iterations", ls.iterations);
     w.f("io_events_per_wake", ratio(d(ls.events), d(ls.iterations)));
-    w.u("io_read_calls", stats_.read_calls);
-    w.u("io_write_calls", stats_.write_calls);
+    // A completion backend does no read/write syscalls: its reads and writes are
+    // completions, and every kernel entry is an io_uring_enter (io_submit_calls).
+    const bool completions = loop_->completion_based();
+    w.u("io_read_calls", completions ? ls.read_completions : stats_.read_calls);
+    w.u("io_write_calls", completions ? ls.write_completions : stats_.write_calls);
     w.u("io_wait_calls", ls.wait_calls);
-    uint64_t syscalls = stats_.read_calls + stats_.write_calls + ls.wait_calls;
+    w.u("io_submit_calls", ls.submit_calls);
+    uint64_t syscalls =
+        completions ? ls.submit_calls : stats_.read_calls + stats_.write_calls + ls.wait_calls;
     w.f("io_syscalls_per_command", ratio(d(syscalls), d(stats_.total_commands_processed)));
     w.f("io_bytes_per_read", ratio(d(stats_.net_input_bytes), d(stats_.total_reads_processed)));
     w.f("io_commands_per_read",

@@ -12,7 +12,6 @@
 #include <random>
 
 #include "net/socket.h"
-#include "net/socket_connection.h"
 #include "server/errors.h"
 #include "util/clock.h"
 #include "util/hash.h"
@@ -139,10 +138,11 @@ Server::Server(Config config) : config_(std::move(config)) {
 
 Server::~Server() {
   clients_.clear();
-  listeners_.clear();
+  if (loop_) loop_->close_listeners();
 }
 
 bool Server::listen_all(std::string* err) {
+  int listeners = 0;
   for (const std::string& spec : config_.bind) {
     // A leading '-' marks an address that may be unavailable (e.g. no IPv6).
     bool optional = !spec.empty() && spec[0] == '-';
@@ -158,10 +158,12 @@ bool Server::listen_all(std::string* err) {
              std::to_string(config_.port) + ": " + e;
       return false;
     }
-    listeners_.push_back(std::make_unique<net::Listener>(
-        *loop_, std::move(fd), false, addr, [this](net::Fd f, std::string peer, bool is_unix) {
-          on_accept(std::move(f), std::move(peer), is_unix);
-        }));
+    if (!loop_->add_listener(
+            std::move(fd), false, addr,
+            [this](std::unique_ptr<net::Connection> c, std::string) { on_accept(std::move(c)); },
+            err))
+      return false;
+    listeners++;
   }
   if (!config_.unixsocket.empty()) {
     std::string e;
@@ -171,13 +173,15 @@ bool Server::listen_all(std::string* err) {
       *err = "Failed opening Unix socket: " + e;
       return false;
     }
-    listeners_.push_back(
-        std::make_unique<net::Listener>(*loop_, std::move(fd), true, config_.unixsocket,
-                                        [this](net::Fd f, std::string peer, bool is_unix) {
-                                          on_accept(std::move(f), std::move(peer), is_unix);
-                                        }));
+    if (!loop_->add_listener(
+            std::move(fd), true, config_.unixsocket,
+            [this](std::unique_ptr<net::Connection> c, std::string) { on_accept(std::move(c)); },
+            err))
+      return false;
+    listeners++;
+    have_unix_listener_ = true;
   }
-  if (listeners_.empty()) {
+  if (listeners == 0) {
     *err = "Configured to not listen anywhere, exiting.";
     return false;
   }
@@ -188,12 +192,13 @@ bool Server::start(std::string* err) {
   std::string backend =
       config_.io_backend.empty() ? net::default_poller_name() : config_.io_backend;
   std::string perr;
-  auto poller = net::make_poller(backend, &perr);
-  if (!poller) {
+  auto reactor = net::make_reactor(backend, &perr);
+  if (!reactor) {
+    // One line, whatever the cause (unknown backend, seccomp, locked-memory limit...).
     LOG_WARNING("io-backend %s unavailable (%s); falling back to %s", backend.c_str(), perr.c_str(),
                 net::default_poller_name());
-    poller = net::make_poller(net::default_poller_name(), &perr);
-    if (!poller) {
+    reactor = net::make_reactor(net::default_poller_name(), &perr);
+    if (!reactor) {
       *err = perr;
       return false;
     }
@@ -201,7 +206,7 @@ bool Server::start(std::string* err) {
   int64_t maxclients = config_.maxclients;
   if (!adjust_open_files_limit(&maxclients, err)) return false;
   config_.maxclients = static_cast<decltype(config_.maxclients)>(maxclients);
-  loop_ = std::make_unique<net::EventLoop>(std::move(poller));
+  loop_ = std::move(reactor);
   if (!listen_all(err)) return false;
   loop_->set_before_sleep([this] { before_sleep(); });
   loop_->set_busy_poll_us(config_.busy_poll_us);
@@ -214,10 +219,10 @@ void Server::run() {
   LOG_WARNING("User requested shutdown...");
   // Flush what we can to clients still connected (e.g. the replies before SHUTDOWN).
   for (Client* c : pending_writes_) write_to_client(*c);
+  // A completion backend has only queued those writes: let them reach the kernel.
+  loop_->drain(1000);
   // Like Redis, leave no stale socket file behind (only if we created it).
-  bool have_unix = std::any_of(listeners_.begin(), listeners_.end(),
-                               [this](const auto& l) { return l->name() == config_.unixsocket; });
-  if (!config_.unixsocket.empty() && have_unix) {
+  if (!config_.unixsocket.empty() && have_unix_listener_) {
     LOG_NOTICE("Removing the unix socket file.");
     if (::unlink(config_.unixsocket.c_str()) != 0)
       LOG_WARNING("Error removing the unix socket file: %s", std::strerror(errno));
@@ -225,17 +230,19 @@ void Server::run() {
   LOG_WARNING("reactorkv is now ready to exit, bye bye...");
 }
 
-void Server::on_accept(net::Fd fd, std::string peer, bool is_unix) {
+void Server::on_accept(std::unique_ptr<net::Connection> conn) {
   stats_.total_connections_received++;
+  const int fd = conn->fd();
+  const bool is_unix = conn->is_unix();
   if (clients_.size() >= static_cast<size_t>(config_.maxclients)) {
     // Best effort: the reply may not fit, and the client is closed either way.
     static constexpr std::string_view kMsg = "-ERR max number of clients reached\r\n";
-    [[maybe_unused]] ssize_t n = ::write(fd.get(), kMsg.data(), kMsg.size());
+    [[maybe_unused]] ssize_t n = ::write(fd, kMsg.data(), kMsg.size());
     stats_.rejected_connections++;
     return;
   }
   if (!is_unix && config_.protected_mode && config_.requirepass.empty() &&
-      !net::is_loopback_peer(fd.get())) {
+      !net::is_loopback_peer(fd)) {
     // Redis 7.0 protected mode: without a password only loopback clients are served.
     static constexpr std::string_view kDenied =
         "-DENIED Redis is running in protected mode because protected mode is enabled and no "
@@ -243,16 +250,14 @@ void Server::on_accept(net::Fd fd, std::string peer, bool is_unix) {
         "the loopback interface. If you want to connect from external computers, either disable "
         "protected mode ('CONFIG SET protected-mode no' from the loopback interface, or "
         "'--protected-mode no' on the command line) or set a password with requirepass.\r\n";
-    [[maybe_unused]] ssize_t n = ::write(fd.get(), kDenied.data(), kDenied.size());
+    [[maybe_unused]] ssize_t n = ::write(fd, kDenied.data(), kDenied.size());
     stats_.rejected_connections++;
     return;
   }
   if (!is_unix) {
-    net::set_tcp_nodelay(fd.get());
-    if (config_.tcp_keepalive > 0) net::set_keepalive(fd.get(), config_.tcp_keepalive);
+    net::set_tcp_nodelay(fd);
+    if (config_.tcp_keepalive > 0) net::set_keepalive(fd, config_.tcp_keepalive);
   }
-  auto conn =
-      std::make_unique<net::SocketConnection>(*loop_, std::move(fd), std::move(peer), is_unix);
   uint64_t id = next_client_id_++;
   auto client = std::make_unique<Client>(*this, std::move(conn), id, now_ms_);
   client->authenticated = config_.requirepass.empty();

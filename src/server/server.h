@@ -14,8 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "net/event_loop.h"
-#include "net/listener.h"
+#include "net/reactor.h"
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
@@ -81,7 +80,7 @@ class Server {
   Client* client_by_id(uint64_t id);
   // Marks a client for closing; it is freed in before_sleep.
   void kill_client(Client& c);
-  net::EventLoop& loop() { return *loop_; }
+  net::Reactor& loop() { return *loop_; }
   int64_t now_ms() const { return now_ms_; }
   int64_t start_time_ms() const { return start_time_ms_; }
   const std::string& run_id() const { return run_id_; }
@@ -102,7 +101,7 @@ class Server {
   void reset_stats();
 
  private:
-  void on_accept(net::Fd fd, std::string peer, bool is_unix);
+  void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
   void queue_write(Client& c);
   void count_error(std::string_view code);
@@ -114,8 +113,8 @@ class Server {
   bool listen_all(std::string* err);
 
   Config config_;
-  std::unique_ptr<net::EventLoop> loop_;
-  std::vector<std::unique_ptr<net::Listener>> listeners_;
+  std::unique_ptr<net::Reactor> loop_;
+  bool have_unix_listener_ = false;
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<Client*> pending_writes_;
   std::vector<uint64_t> closing_;

@@ -7,10 +7,16 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/io_uring.h>
+#include <sys/syscall.h>
+#endif
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -315,11 +321,37 @@ bool is_error(const ReplyPtr& r, std::string_view prefix) {
   return std::string_view(r->str, r->len).substr(0, prefix.size()) == prefix;
 }
 
+namespace {
+
+// Whether the kernel lets this process create an io_uring (not the case under seccomp
+// profiles that block it, or with kernel.io_uring_disabled). Without it the server would
+// fall back to epoll, and the "io_uring" runs would only repeat the epoll ones.
+bool kernel_allows_uring() {
+#if defined(RKV_SERVER_HAS_URING) && defined(__linux__)
+  io_uring_params p{};
+  long fd = syscall(__NR_io_uring_setup, 4, &p);
+  if (fd < 0) return false;
+  close(static_cast<int>(fd));
+  utsname un{};
+  int major = 0;
+  // Multishot recv (the server's receive path) needs Linux 6.0.
+  return uname(&un) == 0 && std::sscanf(un.release, "%d", &major) == 1 && major >= 6;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
 const std::vector<IoMode>& io_modes() {
-  static const std::vector<IoMode> modes = {
-      {"epoll", {"--io-backend", "epoll"}},
-      {"poll", {"--io-backend", "poll"}},
-  };
+  static const std::vector<IoMode> modes = [] {
+    std::vector<IoMode> m = {
+        {"epoll", {"--io-backend", "epoll"}},
+        {"poll", {"--io-backend", "poll"}},
+    };
+    if (kernel_allows_uring()) m.push_back({"io_uring", {"--io-backend", "io_uring"}});
+    return m;
+  }();
   return modes;
 }
 
