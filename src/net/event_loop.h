@@ -13,7 +13,10 @@
 #include <memory>
 #include <vector>
 
+#include "net/busy_poll.h"
+#include "net/loop_stats.h"
 #include "net/poller.h"
+#include "net/timer_list.h"
 
 namespace rkv::net {
 
@@ -23,21 +26,6 @@ class IoHandler {
 
  protected:
   ~IoHandler() = default;
-};
-
-// Counters that make IO paths comparable (INFO's "# IO" section). Cheap: a few adds per wake.
-struct LoopStats {
-  uint64_t iterations = 0;
-  uint64_t events = 0;
-  uint64_t wait_calls = 0;      // poller calls, blocking and busy-poll ones
-  uint64_t wait_us = 0;         // time in the poller (blocked or spinning)
-  uint64_t busy_polls = 0;      // iterations that spun before blocking
-  uint64_t busy_poll_hits = 0;  // ... and found an event without sleeping
-  // Completion backends (io_uring) only: io_uring_enter calls, and reads/writes done as
-  // completions rather than system calls.
-  uint64_t submit_calls = 0;
-  uint64_t read_completions = 0;
-  uint64_t write_completions = 0;
 };
 
 class EventLoop {
@@ -53,8 +41,8 @@ class EventLoop {
   void unwatch(int fd, int mask);
   int mask_of(int fd) const;
 
-  uint64_t add_timer(int64_t delay_ms, TimerFn fn);
-  void cancel_timer(uint64_t id);
+  uint64_t add_timer(int64_t delay_ms, TimerFn fn) { return timers_.add(delay_ms, std::move(fn)); }
+  void cancel_timer(uint64_t id) { timers_.cancel(id); }
 
   void set_before_sleep(Hook hook) { before_sleep_ = std::move(hook); }
   void set_after_sleep(Hook hook) { after_sleep_ = std::move(hook); }
@@ -65,12 +53,8 @@ class EventLoop {
   // One iteration; timeout_ms bounds the wait (-1: until an event or timer).
   void run_once(int timeout_ms);
 
-  // Busy polling: before blocking, poll without sleeping for up to `us` microseconds.
-  // A sleeping thread must be woken by the kernel for the next request, and on a VM that
-  // wake-up costs more than the request; spinning avoids it while traffic is dense.
-  // Adaptive: spinning continues only while spins keep finding events, so a quiet or
-  // idle server blocks at once and uses no CPU. 0 turns it off.
-  void set_busy_poll_us(int us) { busy_poll_us_ = us; }
+  // Busy polling before blocking for up to `us` microseconds (see BusyPoll); 0: off.
+  void set_busy_poll_us(int us) { busy_.set_budget_us(us); }
 
   const char* backend() const { return poller_->name(); }
   LoopStats& stats() { return stats_; }
@@ -80,25 +64,14 @@ class EventLoop {
     int mask = kNone;
     IoHandler* handler = nullptr;
   };
-  struct Timer {
-    uint64_t id;
-    int64_t when_ms;
-    TimerFn fn;
-  };
-
-  int next_timeout_ms() const;
-  void run_timers();
-  int wait_for_events(int timeout_ms);
 
   std::unique_ptr<Poller> poller_;
   std::vector<Slot> slots_;
   std::vector<FiredEvent> fired_;
-  std::vector<Timer> timers_;  // few timers (cron and friends): a vector beats a heap
-  uint64_t next_timer_id_ = 1;
+  TimerList timers_;
+  BusyPoll busy_;
   Hook before_sleep_, after_sleep_;
   bool stopped_ = false;
-  int busy_poll_us_ = 0;
-  int spin_credit_ = 0;  // > 0: recent spins paid off, keep spinning
   LoopStats stats_;
 };
 

@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/busy_poll.h"
+#include "net/timer_list.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -128,8 +130,10 @@ class UringLoop final : public Reactor {
 
   const char* backend() const override { return "io_uring"; }
   bool completion_based() const override { return true; }
-  uint64_t add_timer(int64_t delay_ms, TimerFn fn) override;
-  void cancel_timer(uint64_t id) override;
+  uint64_t add_timer(int64_t delay_ms, TimerFn fn) override {
+    return timers_.add(delay_ms, std::move(fn));
+  }
+  void cancel_timer(uint64_t id) override { timers_.cancel(id); }
   void set_before_sleep(Hook hook) override { before_sleep_ = std::move(hook); }
   bool add_listener(Fd fd, bool is_unix, std::string name, AcceptFn on_accept,
                     std::string* err) override;
@@ -138,7 +142,7 @@ class UringLoop final : public Reactor {
   void stop() override { stopped_ = true; }
   void drain(int timeout_ms) override;
   LoopStats& stats() override { return stats_; }
-  void set_busy_poll_us(int us) override { busy_poll_us_ = us; }
+  void set_busy_poll_us(int us) override { busy_.set_budget_us(us); }
 
   // For UringConnection.
   void register_conn(UringConnection* c) { conns_[c->id_] = c; }
@@ -163,25 +167,17 @@ class UringLoop final : public Reactor {
     AcceptFn on_accept;
     bool armed = false;
   };
-  struct Timer {
-    uint64_t id;
-    int64_t when_ms;
-    TimerFn fn;
-  };
 
   io_uring_sqe* get_sqe();
   void cancel(uint64_t user_data);
   bool arm_accept(size_t index);
   int enter(int timeout_ms);
-  int submit_and_wait(int timeout_ms);
   void reap();
   void handle(const io_uring_cqe& cqe);
   void on_accept_cqe(uint64_t index, const io_uring_cqe& cqe);
   void on_recv_cqe(uint64_t id, const io_uring_cqe& cqe);
   void on_send_cqe(uint64_t id, const io_uring_cqe& cqe);
   void dispatch_ready();
-  int next_timeout_ms() const;
-  void run_timers();
   bool sends_pending() const;
 
   io_uring ring_{};
@@ -195,13 +191,11 @@ class UringLoop final : public Reactor {
   std::vector<uint64_t> ready_;  // connections with something for their handler
   std::vector<uint64_t> rearm_;  // connections whose recv ended for lack of buffers
   std::vector<io_uring_cqe> cqes_;
-  std::vector<Timer> timers_;
-  uint64_t next_timer_id_ = 1;
+  TimerList timers_;
   uint64_t next_conn_id_ = 1;
   Hook before_sleep_;
   bool stopped_ = false;
-  int busy_poll_us_ = 0;
-  int spin_credit_ = 0;
+  BusyPoll busy_;
   LoopStats stats_;
 };
 
@@ -483,44 +477,6 @@ void UringLoop::close_listeners() {
   }
 }
 
-uint64_t UringLoop::add_timer(int64_t delay_ms, TimerFn fn) {
-  uint64_t id = next_timer_id_++;
-  timers_.push_back(Timer{id, mono_ms() + delay_ms, std::move(fn)});
-  return id;
-}
-
-void UringLoop::cancel_timer(uint64_t id) {
-  std::erase_if(timers_, [id](const Timer& t) { return t.id == id; });
-}
-
-int UringLoop::next_timeout_ms() const {
-  if (timers_.empty()) return -1;
-  int64_t earliest = timers_.front().when_ms;
-  for (const Timer& t : timers_) earliest = std::min(earliest, t.when_ms);
-  int64_t delta = earliest - mono_ms();
-  return delta < 0 ? 0 : static_cast<int>(delta);
-}
-
-void UringLoop::run_timers() {
-  int64_t now = mono_ms();
-  for (size_t i = 0; i < timers_.size(); i++) {
-    if (timers_[i].when_ms > now) continue;
-    TimerFn fn = std::move(timers_[i].fn);
-    uint64_t id = timers_[i].id;
-    int64_t next = fn();
-    auto it =
-        std::find_if(timers_.begin(), timers_.end(), [id](const Timer& t) { return t.id == id; });
-    if (it == timers_.end()) continue;
-    if (next < 0) {
-      timers_.erase(it);
-      --i;
-    } else {
-      it->fn = std::move(fn);
-      it->when_ms = now + next;
-    }
-  }
-}
-
 int UringLoop::enter(int timeout_ms) {
   __kernel_timespec ts{};
   if (timeout_ms >= 0) {
@@ -533,35 +489,6 @@ int UringLoop::enter(int timeout_ms) {
   stats_.submit_calls++;
   stats_.wait_calls++;
   return static_cast<int>(io_uring_cq_ready(&ring_));
-}
-
-// Same adaptive busy polling as EventLoop::wait_for_events: spinning means entering the
-// kernel without sleeping (with DEFER_TASKRUN completions are only produced on entry).
-int UringLoop::submit_and_wait(int timeout_ms) {
-  constexpr int kMaxCredit = 16;
-  const int64_t t0 = mono_us();
-  int n = 0;
-  if (busy_poll_us_ > 0 && timeout_ms != 0 && spin_credit_ > 0) {
-    stats_.busy_polls++;
-    const int64_t deadline = t0 + busy_poll_us_;
-    do {
-      n = enter(0);
-    } while (n == 0 && mono_us() < deadline);
-    if (n > 0) {
-      stats_.busy_poll_hits++;
-      spin_credit_ = std::min(spin_credit_ + 1, kMaxCredit);
-    } else {
-      spin_credit_ = std::max(spin_credit_ - 4, 0);
-    }
-  }
-  if (n == 0) {
-    const int64_t t1 = mono_us();
-    n = enter(timeout_ms);
-    if (busy_poll_us_ > 0 && n > 0 && mono_us() - t1 <= busy_poll_us_)
-      spin_credit_ = std::min(spin_credit_ + 1, kMaxCredit);
-  }
-  stats_.wait_us += static_cast<uint64_t>(mono_us() - t0);
-  return n;
 }
 
 void UringLoop::reap() {
@@ -732,16 +659,18 @@ void UringLoop::run_once(int timeout_ms) {
       if (!c.recv_armed_ && !c.eof_ && c.error_ == 0) arm_recv(c);
     }
   }
-  int timer_timeout = next_timeout_ms();
+  int timer_timeout = timers_.next_timeout_ms();
   if (timeout_ms < 0 || (timer_timeout >= 0 && timer_timeout < timeout_ms))
     timeout_ms = timer_timeout;
   if (!ready_.empty()) timeout_ms = 0;  // unread data: do not sleep
 
-  submit_and_wait(timeout_ms);
+  // Spinning means entering the kernel without sleeping: with DEFER_TASKRUN completions
+  // are only produced on entry.
+  busy_.wait(timeout_ms, stats_, [this](int t) { return enter(t); });
   stats_.iterations++;
   reap();
   dispatch_ready();
-  run_timers();
+  timers_.run_due();
 }
 
 bool UringLoop::sends_pending() const {
