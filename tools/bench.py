@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Server, free_port, redis_like_args, run_redis_benchmark
+from benchlib import Server, free_port, redis_like_args, run_redis_benchmark, emit_markdown
 
 # redis-benchmark runs "ping" as two tests; run them one at a time so each invocation
 # measures exactly one test's CPU.
@@ -199,13 +199,7 @@ def main():
             md.append("| " + " | ".join(row) + " |")
         md.append("")
         text = "\n".join(md) + "\n"
-        if args.markdown == "-":
-            print()
-            print(text, end="")
-        else:
-            with open(args.markdown, "a") as f:
-                f.write(text)
-            print("bench: table appended to %s" % args.markdown, file=sys.stderr)
+        emit_markdown(args.markdown, text, "bench")
 
     if args.json:
         out = {"settings": {k: v for k, v in vars(args).items()}, "failures": failures,

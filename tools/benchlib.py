@@ -5,6 +5,7 @@ import os
 import resource
 import signal
 import socket
+import sys
 import subprocess
 import tempfile
 import time
@@ -222,3 +223,17 @@ def run_redis_benchmark(redis_benchmark, server, test, pipeline, requests, clien
     if not server.alive():
         error = "server died (log: %s)" % server.log_path
     return rows, cpu1 - cpu0, requests * max(1, len(rows)), error
+
+
+def emit_markdown(dest, text, tool, mode="a"):
+    """Prints text when dest is '-', else writes it to the file dest (appending by
+    default) and says so on stderr."""
+    if dest == "-":
+        print()
+        print(text, end="")
+        return
+    with open(dest, mode) as f:
+        f.write(text)
+    print("%s: table %s %s" % (tool, "appended to" if mode == "a" else "written to", dest),
+          file=sys.stderr)
+

@@ -35,8 +35,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import (Server, free_port, info, raise_nofile, redis_like_args, run_redis_benchmark,
-                      thread_count)
+from benchlib import (Server, emit_markdown, free_port, info, raise_nofile, redis_like_args,
+                      run_redis_benchmark, thread_count)
 
 ALL_TARGETS = ["rkv-epoll", "rkv-poll", "rkv-io_uring", "rkv-epoll-iothreads4", "ceiling", "redis"]
 
@@ -287,13 +287,7 @@ def main():
         if notes:
             md += ["Not measured:", ""] + ["- " + n for n in notes]
         text = "\n".join(md).rstrip() + "\n"
-        if args.markdown == "-":
-            print()
-            print(text, end="")
-        else:
-            with open(args.markdown, "w") as f:
-                f.write(text)
-            print("io_compare: table written to %s" % args.markdown, file=sys.stderr)
+        emit_markdown(args.markdown, text, "io_compare", mode="w")
     if args.png and cells and ran:
         write_png(args.png, cells, ran, res)
         print("io_compare: chart written to %s" % args.png, file=sys.stderr)

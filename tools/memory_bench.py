@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import free_port
+from benchlib import free_port, emit_markdown
 
 
 class Client:
@@ -242,12 +242,7 @@ def main():
               "", "| " + " | ".join(hdr) + " |", "|---|" + "---:|" * (len(hdr) - 1)]
         md += ["| " + " | ".join(row) + " |" for row in rows]
         text = "\n".join(md) + "\n\n"
-        if args.markdown == "-":
-            print()
-            print(text, end="")
-        else:
-            with open(args.markdown, "a") as f:
-                f.write(text)
+        emit_markdown(args.markdown, text, "memory_bench")
     return status
 
 
