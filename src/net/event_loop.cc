@@ -34,11 +34,6 @@ void EventLoop::unwatch(int fd, int mask) {
   if (new_mask == kNone) s.handler = nullptr;
 }
 
-int EventLoop::mask_of(int fd) const {
-  if (fd < 0 || static_cast<size_t>(fd) >= slots_.size()) return kNone;
-  return slots_[static_cast<size_t>(fd)].mask;
-}
-
 void EventLoop::run_once(int timeout_ms) {
   if (before_sleep_) before_sleep_();
   int timer_timeout = timers_.next_timeout_ms();
@@ -52,7 +47,6 @@ void EventLoop::run_once(int timeout_ms) {
   stats_.iterations++;
   stats_.events += static_cast<uint64_t>(n);
 
-  if (after_sleep_) after_sleep_();
   for (int i = 0; i < n; i++) {
     const FiredEvent ev = fired_[static_cast<size_t>(i)];
     if (static_cast<size_t>(ev.fd) >= slots_.size()) continue;
@@ -63,11 +57,6 @@ void EventLoop::run_once(int timeout_ms) {
     if (live & kWritable) slots_[static_cast<size_t>(ev.fd)].handler->on_io(ev.fd, kWritable);
   }
   timers_.run_due();
-}
-
-void EventLoop::run() {
-  stopped_ = false;
-  while (!stopped_) run_once(-1);
 }
 
 }  // namespace rkv::net

@@ -1,9 +1,9 @@
-// EventLoop: fd readiness, timers and sleep hooks over one Poller.
+// EventLoop: fd readiness, timers and the before-sleep hook over one Poller.
 //
 // Threading: everything here runs on the loop's thread; no call is thread-safe.
 // Order of one iteration (as in Redis's ae):
 //   before_sleep hook -> Poller::wait (until an fd is ready or the next timer is due)
-//   -> after_sleep hook -> readable then writable handlers per fired fd -> due timers.
+//   -> readable then writable handlers per fired fd -> due timers.
 // Handlers may watch/unwatch any fd, including their own, while events are dispatched;
 // an fd unwatched during an iteration receives no further events from that iteration.
 #pragma once
@@ -39,17 +39,11 @@ class EventLoop {
   bool watch(int fd, int mask, IoHandler* handler);
   // Removes mask bits; the fd is forgotten when no bits remain.
   void unwatch(int fd, int mask);
-  int mask_of(int fd) const;
 
   uint64_t add_timer(int64_t delay_ms, TimerFn fn) { return timers_.add(delay_ms, std::move(fn)); }
   void cancel_timer(uint64_t id) { timers_.cancel(id); }
 
   void set_before_sleep(Hook hook) { before_sleep_ = std::move(hook); }
-  void set_after_sleep(Hook hook) { after_sleep_ = std::move(hook); }
-
-  // Runs until stop(); returns after the iteration in which stop() was called.
-  void run();
-  void stop() { stopped_ = true; }
   // One iteration; timeout_ms bounds the wait (-1: until an event or timer).
   void run_once(int timeout_ms);
 
@@ -70,8 +64,7 @@ class EventLoop {
   std::vector<FiredEvent> fired_;
   TimerList timers_;
   BusyPoll busy_;
-  Hook before_sleep_, after_sleep_;
-  bool stopped_ = false;
+  Hook before_sleep_;
   LoopStats stats_;
 };
 

@@ -42,7 +42,6 @@ class PollerReactor final : public Reactor {
   void close_listeners() override { listeners_.clear(); }
 
   void run_once(int timeout_ms) override { loop_.run_once(timeout_ms); }
-  void stop() override { loop_.stop(); }
   LoopStats& stats() override { return loop_.stats(); }
   void set_busy_poll_us(int us) override { loop_.set_busy_poll_us(us); }
 

@@ -56,7 +56,6 @@ class Reactor {
   virtual void close_listeners() = 0;
 
   virtual void run_once(int timeout_ms) = 0;
-  virtual void stop() = 0;
   // At shutdown, after the last writes: gives queued output up to timeout_ms to reach the
   // kernel. Readiness backends write synchronously and return at once.
   virtual void drain(int timeout_ms) { (void)timeout_ms; }

@@ -139,7 +139,6 @@ class UringLoop final : public Reactor {
                     std::string* err) override;
   void close_listeners() override;
   void run_once(int timeout_ms) override;
-  void stop() override { stopped_ = true; }
   void drain(int timeout_ms) override;
   LoopStats& stats() override { return stats_; }
   void set_busy_poll_us(int us) override { busy_.set_budget_us(us); }
@@ -194,7 +193,6 @@ class UringLoop final : public Reactor {
   TimerList timers_;
   uint64_t next_conn_id_ = 1;
   Hook before_sleep_;
-  bool stopped_ = false;
   BusyPoll busy_;
   LoopStats stats_;
 };

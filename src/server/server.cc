@@ -266,11 +266,6 @@ void Server::on_accept(std::unique_ptr<net::Connection> conn) {
   clients_.emplace(id, std::move(client));
 }
 
-Client* Server::client_by_id(uint64_t id) {
-  auto it = clients_.find(id);
-  return it == clients_.end() ? nullptr : it->second.get();
-}
-
 void Server::kill_client(Client& c) {
   if (c.close_asap()) return;
   c.mark_close_asap();
@@ -518,7 +513,6 @@ int64_t Server::cron() {
     LOG_WARNING("Received %s scheduling shutdown...",
                 g_shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM");
     shutdown_requested_ = true;
-    loop_->stop();
   }
   ops_sampler_.sample(now_ms_, stats_.total_commands_processed);
   input_sampler_.sample(now_ms_, stats_.net_input_bytes);

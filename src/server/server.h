@@ -77,12 +77,10 @@ class Server {
   ServerStats& stats() { return stats_; }
   CommandTable& commands() { return commands_; }
   const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
-  Client* client_by_id(uint64_t id);
   // Marks a client for closing; it is freed in before_sleep.
   void kill_client(Client& c);
   net::Reactor& loop() { return *loop_; }
   int64_t now_ms() const { return now_ms_; }
-  int64_t start_time_ms() const { return start_time_ms_; }
   const std::string& run_id() const { return run_id_; }
   uint32_t lru_clock() const { return lru_clock_; }
   int64_t last_save_time() const { return last_save_time_; }
