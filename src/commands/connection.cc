@@ -409,8 +409,7 @@ std::string describe_client(const Server& server, const Client& c, int64_t now_m
       c.conn().fd(), c.name.c_str(), static_cast<long long>((now_ms - c.ctime_ms) / 1000),
       static_cast<long long>((now_ms - c.last_interaction_ms) / 1000), flags.c_str(), c.db_index,
       c.query.unread_size(), c.query.capacity() - c.query.unread_size(), c.query.capacity(),
-      const_cast<Client&>(c).out().allocated(),
-      c.query.capacity() + const_cast<Client&>(c).out().allocated() + sizeof(Client),
+      c.out().allocated(), c.query.capacity() + c.out().allocated() + sizeof(Client),
       std::string(c.last_command).c_str(), c.user.c_str(), c.resp_version());
   (void)server;
   return buf;

@@ -7,13 +7,21 @@
 
 namespace rkv::resp {
 
-void Reply::header(char type, int64_t n) {
-  char* p = buf_->reserve(kMaxInt64Chars + 3);
+namespace {
+constexpr size_t kMaxHeaderChars = kMaxInt64Chars + 3;
+
+// "<type><n>\r\n" into p (at least kMaxHeaderChars); returns the length.
+size_t format_header(char* p, char type, int64_t n) {
   p[0] = type;
   size_t len = 1 + format_int64(n, p + 1);
   p[len++] = '\r';
   p[len++] = '\n';
-  buf_->commit(len);
+  return len;
+}
+}  // namespace
+
+void Reply::header(char type, int64_t n) {
+  buf_->commit(format_header(buf_->reserve(kMaxHeaderChars), type, n));
 }
 
 void Reply::simple(std::string_view s) {
@@ -145,7 +153,7 @@ void Reply::big_number(std::string_view digits) {
 }
 
 void Reply::end_deferred(size_t handle, Aggregate kind, size_t n) {
-  char tmp[kMaxInt64Chars + 3];
+  char tmp[kMaxHeaderChars];
   char type = '*';
   int64_t count = static_cast<int64_t>(n);
   if (kind == Aggregate::kMap) {
@@ -156,11 +164,7 @@ void Reply::end_deferred(size_t handle, Aggregate kind, size_t n) {
   } else if (kind == Aggregate::kSet && proto_ >= 3) {
     type = '~';
   }
-  tmp[0] = type;
-  size_t len = 1 + format_int64(count, tmp + 1);
-  tmp[len++] = '\r';
-  tmp[len++] = '\n';
-  buf_->fill_deferred(handle, std::string_view(tmp, len));
+  buf_->fill_deferred(handle, std::string_view(tmp, format_header(tmp, type, count)));
 }
 
 }  // namespace rkv::resp

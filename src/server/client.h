@@ -37,6 +37,7 @@ class Client final : public net::ConnectionHandler {
   // Output: handlers write through reply(); the Server flushes in before_sleep.
   resp::Reply& reply() { return reply_; }
   resp::ReplyBuffer& out() { return out_; }
+  const resp::ReplyBuffer& out() const { return out_; }
   bool has_pending_output() const { return !out_.empty(); }
 
   // Closing: after the pending reply has been written, or at once.

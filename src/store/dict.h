@@ -47,7 +47,8 @@ class Dict {
   Node* find(Key key) {
     if (size() == 0) return nullptr;
     if (rehashing()) rehash_step(1);
-    return *find_ref(key, Traits::hash(key));
+    Node** ref = find_ref(key, Traits::hash(key));
+    return ref ? *ref : nullptr;
   }
 
   // REQUIRES: no node with n's key is present.
@@ -65,11 +66,12 @@ class Dict {
   Node* erase(Key key) {
     if (size() == 0) return nullptr;
     if (rehashing()) rehash_step(1);
-    Node** ref = find_ref(key, Traits::hash(key));
+    int table = 0;
+    Node** ref = find_ref(key, Traits::hash(key), &table);
+    if (!ref) return nullptr;
     Node* n = *ref;
-    if (!n) return nullptr;
     *ref = Traits::next(*n);
-    (owner_of(ref)).used--;
+    t_[table].used--;
     return n;
   }
 
@@ -248,25 +250,22 @@ class Dict {
     return __builtin_bswap64(v);
   }
 
-  Node** find_ref(Key key, uint64_t h) {
+  // The link that points at the node with this key (so callers can unlink or replace it),
+  // or nullptr; *table gets the index of the table holding it.
+  Node** find_ref(Key key, uint64_t h, int* table = nullptr) {
     for (int i = 0; i < 2; i++) {
       Table& t = t_[i];
       if (t.size == 0) continue;
-      Node** ref = &t.slots[h & t.mask];
-      while (*ref) {
+      for (Node** ref = &t.slots[h & t.mask]; *ref; ref = &Traits::next(**ref)) {
         if (Traits::equal(Traits::key(**ref), key)) {
-          last_table_ = i;
+          if (table) *table = i;
           return ref;
         }
-        ref = &Traits::next(**ref);
       }
       if (!rehashing()) break;
     }
-    static Node* null_node = nullptr;
-    null_node = nullptr;
-    return &null_node;
+    return nullptr;
   }
-  Table& owner_of(Node**) { return t_[last_table_]; }
 
   void grow_if_needed() {
     if (rehashing()) return;
@@ -298,7 +297,6 @@ class Dict {
 
   Table t_[2];
   int64_t rehash_idx_ = -1;
-  int last_table_ = 0;
 };
 
 }  // namespace rkv::store
