@@ -63,6 +63,22 @@ class Client final : public net::ConnectionHandler {
   resp::RequestParser parser;
   bool in_pending_writes = false;  // on Server's pending-writes list
   bool write_watched = false;      // waiting for the socket to drain
+  bool read_parked = false;        // readable, waiting for before_sleep's threaded reads
+
+  // What one socket read or flush did, written by whichever thread did it (an I/O helper
+  // or the main thread) and accounted by the main thread afterwards.
+  struct IoOutcome {
+    ssize_t read_bytes = 0;
+    int read_errno = 0;
+    // A command the helper already parsed out of the query buffer (parser.args() holds it).
+    bool preparsed = false;
+    resp::RequestParser::Result parse_result = resp::RequestParser::Result::kIncomplete;
+    size_t parse_consumed = 0;
+    uint64_t written = 0;
+    uint32_t write_calls = 0;
+    uint32_t writes_done = 0;
+    int write_errno = 0;
+  } io;
 
  private:
   Server& server_;

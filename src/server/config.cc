@@ -324,6 +324,7 @@ const std::vector<Param>& params() {
       E("io-backend", &Config::io_backend, kBackends, false),
       I("io-threads", &Config::io_threads, 1, 128, false),
       B("io-threads-do-reads", &Config::io_threads_do_reads, false),
+      I("io-threads-min-pending", &Config::io_threads_min_pending, 0, INT_MAX),
       I("busy-poll-us", &Config::busy_poll_us, 0, 10000),
   };
   return table;

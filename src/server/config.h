@@ -72,7 +72,8 @@ struct Config {
   std::string io_backend;  // empty: the platform default
   int io_threads = 1;
   bool io_threads_do_reads = false;
-  int busy_poll_us = 20;  // our own directive: spin before blocking while traffic is dense
+  int io_threads_min_pending = 0;  // ours: fan out from this many clients (0: 2 x io-threads)
+  int busy_poll_us = 20;           // our own directive: spin before blocking while traffic is dense
 };
 
 // Result of applying directives: empty error means success.

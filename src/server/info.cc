@@ -147,7 +147,7 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.u("lru_clock", lru_clock_);
     w("executable", executable_path());
     w("config_file", "");
-    w("io_threads_active", "0");
+    w.i("io_threads_active", io_threads_active_ ? 1 : 0);
   }
   if (req.wants("clients", true)) {
     w.section("Clients");
@@ -316,8 +316,8 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w("dump_payload_sanitizations", "0");
     w.u("total_reads_processed", stats_.total_reads_processed);
     w.u("total_writes_processed", stats_.total_writes_processed);
-    w("io_threaded_reads_processed", "0");
-    w("io_threaded_writes_processed", "0");
+    w.u("io_threaded_reads_processed", stats_.io_threaded_reads_processed);
+    w.u("io_threaded_writes_processed", stats_.io_threaded_writes_processed);
     w("reply_buffer_shrinks", "0");
     w("reply_buffer_expands", "0");
   }
@@ -344,9 +344,13 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w("used_cpu_user", seconds(self.ru_utime));
     w("used_cpu_sys_children", seconds(children.ru_stime));
     w("used_cpu_user_children", seconds(children.ru_utime));
-    // Single-threaded: the main thread is the whole process.
-    w("used_cpu_sys_main_thread", seconds(self.ru_stime));
-    w("used_cpu_user_main_thread", seconds(self.ru_utime));
+    // INFO runs on the main thread; the rest of the process is the I/O helpers.
+    rusage main_thread = self;
+#ifdef RUSAGE_THREAD
+    getrusage(RUSAGE_THREAD, &main_thread);
+#endif
+    w("used_cpu_sys_main_thread", seconds(main_thread.ru_stime));
+    w("used_cpu_user_main_thread", seconds(main_thread.ru_utime));
   }
   // Our own section (not in Redis): how the event loop and syscalls are doing.
   if (req.wants("io", true)) {
@@ -354,7 +358,10 @@ std::string Server::info(std::span<const std::string_view> sections) {
     net::LoopStats& ls = loop_->stats();
     auto d = [](uint64_t v) { return static_cast<double>(v); };
     w("io_backend", loop_->backend());
-    w("io_threads_active", "0");
+    w.i("io_threads", io_threads_ ? io_threads_->threads() : 1);
+    w.i("io_threads_active", io_threads_active_ ? 1 : 0);
+    w.u("io_threads_batches", io_threads_ ? io_threads_->batches() : 0);
+    w.u("io_threads_wakeups", io_threads_ ? io_threads_->helper_wakeups() : 0);
     w.u("io_loop_iterations", ls.iterations);
     w.f("io_events_per_wake", ratio(d(ls.events), d(ls.iterations)));
     // A completion backend does no read/write syscalls: its reads and writes are
@@ -429,6 +436,7 @@ void Server::reset_stats() {
   commands_.reset_stats();
   keyspace_stats_ = store::KeyspaceStats{};
   loop_->stats() = net::LoopStats{};
+  if (io_threads_) io_threads_->reset_counters();
   ops_sampler_ = RateSampler{};
   input_sampler_ = RateSampler{};
   output_sampler_ = RateSampler{};

@@ -211,7 +211,24 @@ bool Server::start(std::string* err) {
   loop_->set_before_sleep([this] { before_sleep(); });
   loop_->set_busy_poll_us(config_.busy_poll_us);
   loop_->add_timer(1, [this] { return cron(); });
+  start_io_threads();
   return true;
+}
+
+void Server::start_io_threads() {
+  if (config_.io_threads <= 1) return;
+  if (loop_->completion_based()) {
+    // Its reads come out of a buffer ring the loop owns, and its system calls are already
+    // batched into one per iteration: nothing for helpers to take over.
+    LOG_NOTICE("io-threads %d ignored: io-backend %s does no per-client system calls",
+               config_.io_threads, loop_->backend());
+    return;
+  }
+  // Helpers spin for the busy-poll budget between batches (at least a little, so that a
+  // loaded server does not pay a futex wake-up per iteration), then sleep.
+  io_threads_ = std::make_unique<FanOut>(config_.io_threads, std::max(config_.busy_poll_us, 50));
+  LOG_NOTICE("Threaded I/O: %d threads (main + %d helpers), reads %s", config_.io_threads,
+             config_.io_threads - 1, config_.io_threads_do_reads ? "on" : "off");
 }
 
 void Server::run() {
@@ -273,35 +290,94 @@ void Server::kill_client(Client& c) {
   closing_.push_back(c.id());
 }
 
-void Server::read_from_client(Client& c) {
-  if (c.close_asap() || c.closing_after_reply()) return;
+namespace {
+
+// The socket half of a read: touches only c, so an I/O helper may run it.
+void read_socket(Client& c) {
   // A big bulk is read in one go straight into a buffer of its size.
   size_t want = kReadChunk;
   size_t remaining = c.parser.pending_bulk_bytes(c.query.unread_size());
   if (remaining >= resp::kBigBulkSize) want = remaining;
   char* dst = c.query.prepare(want);
   ssize_t n = c.conn().read(dst, want);
+  c.io.read_bytes = n;
+  c.io.read_errno = n < 0 ? errno : 0;
+  if (n > 0) c.query.commit(static_cast<size_t>(n));
+}
+
+// Parses the first complete command on an I/O helper, as Redis 6 does; the main thread
+// executes it and parses the rest. Touches only c (the limits are a copy).
+void preparse(Client& c, resp::ParserLimits limits) {
+  if (c.io.read_bytes <= 0 || c.query.unread_size() == 0) return;
+  limits.authenticated = c.authenticated;
+  c.io.parse_result = c.parser.parse(c.query.unread(), limits, &c.io.parse_consumed);
+  c.io.preparsed = true;
+}
+
+// The socket half of a flush; touches only c.
+void write_socket(Client& c) {
+  iovec iov[kMaxIov];
+  c.io.written = 0;
+  c.io.write_calls = c.io.writes_done = 0;
+  c.io.write_errno = 0;
+  while (!c.out().empty()) {
+    int cnt = c.out().gather(iov, kMaxIov);
+    ssize_t n = c.conn().writev(iov, cnt);
+    c.io.write_calls++;
+    if (n < 0) {
+      c.io.write_errno = errno;
+      break;
+    }
+    c.out().consume(static_cast<size_t>(n));
+    c.io.written += static_cast<uint64_t>(n);
+    c.io.writes_done++;
+  }
+}
+
+}  // namespace
+
+void Server::read_from_client(Client& c) {
+  if (c.close_asap() || c.closing_after_reply()) return;
+  if (io_threads_ && config_.io_threads_do_reads) {
+    // Read later, in before_sleep, possibly on a helper thread.
+    if (!c.read_parked) {
+      c.read_parked = true;
+      parked_reads_.push_back(&c);
+    }
+    return;
+  }
+  read_socket(c);
+  after_read(c);
+}
+
+void Server::after_read(Client& c) {
   stats_.read_calls++;
+  ssize_t n = c.io.read_bytes;
   if (n <= 0) {
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    c.io.preparsed = false;
+    if (n < 0 && (c.io.read_errno == EAGAIN || c.io.read_errno == EWOULDBLOCK)) return;
     if (n == 0)
       LOG_VERBOSE("Client closed connection id=%llu", static_cast<unsigned long long>(c.id()));
     else
-      LOG_VERBOSE("Reading from client: %s", std::strerror(errno));
+      LOG_VERBOSE("Reading from client: %s", std::strerror(c.io.read_errno));
     kill_client(c);
     return;
   }
-  c.query.commit(static_cast<size_t>(n));
   stats_.net_input_bytes += static_cast<uint64_t>(n);
   stats_.total_reads_processed++;
   c.last_interaction_ms = now_ms_;
-  if (c.query.unread_size() - c.parser.parsed_prefix() >
-      static_cast<size_t>(config_.client_query_buffer_limit)) {
+  // Only bytes not yet parsed into arguments count; a helper may have parsed a whole
+  // command already, and then its bytes are done with too.
+  const size_t parsed = c.io.preparsed && c.io.parse_result == resp::RequestParser::Result::kCommand
+                            ? c.io.parse_consumed
+                            : c.parser.parsed_prefix();
+  if (c.query.unread_size() - parsed > static_cast<size_t>(config_.client_query_buffer_limit)) {
     LOG_WARNING(
         "Closing client that reached max query buffer length: id=%llu addr=%s (qbuf initial bytes: "
         "...)",
         static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
     stats_.client_qbuf_limit_disconnections++;
+    c.io.preparsed = false;
     kill_client(c);
     return;
   }
@@ -314,7 +390,14 @@ void Server::process_input(Client& c) {
   while (!c.close_asap() && !c.closing_after_reply() && c.query.unread_size() > 0) {
     limits.authenticated = c.authenticated;
     size_t consumed = 0;
-    auto r = c.parser.parse(c.query.unread(), limits, &consumed);
+    resp::RequestParser::Result r;
+    if (c.io.preparsed) {
+      c.io.preparsed = false;
+      r = c.io.parse_result;
+      consumed = c.io.parse_consumed;
+    } else {
+      r = c.parser.parse(c.query.unread(), limits, &consumed);
+    }
     if (r == resp::RequestParser::Result::kError) {
       LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
                   static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
@@ -419,20 +502,19 @@ void Server::queue_write(Client& c) {
 
 void Server::write_to_client(Client& c) {
   if (c.close_asap()) return;
-  iovec iov[kMaxIov];
-  while (!c.out().empty()) {
-    int cnt = c.out().gather(iov, kMaxIov);
-    ssize_t n = c.conn().writev(iov, cnt);
-    stats_.write_calls++;
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      LOG_VERBOSE("Error writing to client: %s", std::strerror(errno));
-      kill_client(c);
-      return;
-    }
-    c.out().consume(static_cast<size_t>(n));
-    stats_.net_output_bytes += static_cast<uint64_t>(n);
-    stats_.total_writes_processed++;
+  write_socket(c);
+  after_write(c);
+}
+
+void Server::after_write(Client& c) {
+  stats_.write_calls += c.io.write_calls;
+  stats_.net_output_bytes += c.io.written;
+  stats_.total_writes_processed += c.io.writes_done;
+  const int e = c.io.write_errno;
+  if (e != 0 && e != EAGAIN && e != EWOULDBLOCK) {
+    LOG_VERBOSE("Error writing to client: %s", std::strerror(e));
+    kill_client(c);
+    return;
   }
   if (c.out().empty()) {
     if (c.write_watched) {
@@ -446,16 +528,68 @@ void Server::write_to_client(Client& c) {
   }
 }
 
+bool Server::fan_out_worthwhile(size_t clients) const {
+  // Redis keeps its helpers off below two pending clients per thread: waking them costs
+  // more than a few reads. io-threads-min-pending (ours) moves that point; tests use 1.
+  size_t min = config_.io_threads_min_pending > 0
+                   ? static_cast<size_t>(config_.io_threads_min_pending)
+                   : 2 * static_cast<size_t>(io_threads_->threads());
+  return clients >= min;
+}
+
+void Server::handle_parked_reads() {
+  if (parked_reads_.empty()) return;
+  const bool threaded = fan_out_worthwhile(parked_reads_.size());
+  if (threaded) {
+    resp::ParserLimits limits;
+    limits.max_bulk_len = config_.proto_max_bulk_len;
+    io_threads_->run(parked_reads_.size(), [&](size_t i) {
+      Client& c = *parked_reads_[i];
+      read_socket(c);
+      preparse(c, limits);
+    });
+    stats_.io_threaded_reads_processed += parked_reads_.size();
+    fanned_out_ = true;
+  }
+  // Commands run in arrival order; one may kill a client further down the list (it stays
+  // allocated until free_closing_clients), whose bytes are then dropped.
+  for (Client* c : parked_reads_) {
+    c->read_parked = false;
+    if (c->close_asap() || c->closing_after_reply()) {
+      c->io.preparsed = false;
+      continue;
+    }
+    if (!threaded) read_socket(*c);
+    after_read(*c);
+  }
+  parked_reads_.clear();
+}
+
+void Server::handle_pending_writes() {
+  std::erase_if(pending_writes_, [](Client* c) {
+    c->in_pending_writes = false;
+    return c->close_asap();
+  });
+  if (io_threads_ && fan_out_worthwhile(pending_writes_.size())) {
+    io_threads_->run(pending_writes_.size(), [&](size_t i) { write_socket(*pending_writes_[i]); });
+    stats_.io_threaded_writes_processed += pending_writes_.size();
+    fanned_out_ = true;
+    for (Client* c : pending_writes_) after_write(*c);
+  } else {
+    for (Client* c : pending_writes_) write_to_client(*c);
+  }
+  pending_writes_.clear();
+}
+
 void Server::before_sleep() {
   // Flush replies produced in this iteration; clients whose socket is full get a
   // writable handler and finish from the event loop.
   if (active_expire_enabled_) active_expire_cycle(true);
-  for (size_t i = 0; i < pending_writes_.size(); i++) {
-    Client* c = pending_writes_[i];
-    c->in_pending_writes = false;
-    if (!c->close_asap()) write_to_client(*c);
-  }
-  pending_writes_.clear();
+  // INFO's io_threads_active: whether the last iteration used the helpers.
+  fanned_out_ = false;
+  handle_parked_reads();
+  handle_pending_writes();
+  io_threads_active_ = fanned_out_;
   free_closing_clients();
 }
 
@@ -469,6 +603,7 @@ void Server::free_client(uint64_t id) {
   if (it == clients_.end()) return;
   Client* c = it->second.get();
   if (c->in_pending_writes) std::erase(pending_writes_, c);
+  if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);
 }
 

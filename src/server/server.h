@@ -1,8 +1,12 @@
 // Server: wires the reactor, the clients, the databases and the command table.
 //
-// The request path (main thread only):
+// The request path (commands run on the main thread only):
 //   Connection readable -> read_from_client -> parse -> execute (dispatch checks, handler)
 //   -> reply appended, client queued -> before_sleep flushes every queued client.
+// With io-threads > 1 (Redis 6's threaded I/O) readable clients are parked instead and
+// before_sleep hands their reads (and first parse) to the helper threads, then executes
+// in order; the flush is handed out the same way. Only the socket call and the client's
+// own buffers run on a helper; everything shared is touched by the main thread.
 // Clients are freed only in before_sleep, never while an event or a command is running.
 #pragma once
 
@@ -19,6 +23,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "store/db.h"
+#include "util/fan_out.h"
 
 namespace rkv::server {
 
@@ -35,6 +40,8 @@ struct ServerStats {
   uint64_t read_calls = 0;   // read syscalls (incl. EAGAIN)
   uint64_t write_calls = 0;  // write/writev syscalls
   uint64_t client_qbuf_limit_disconnections = 0;
+  uint64_t io_threaded_reads_processed = 0;
+  uint64_t io_threaded_writes_processed = 0;
   std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
 };
@@ -90,6 +97,9 @@ class Server {
   double input_kbps() const { return input_sampler_.rate() / 1024; }
   double output_kbps() const { return output_sampler_.rate() / 1024; }
   uint64_t cron_loops() const { return cron_loops_; }
+  // Threaded I/O: null when io-threads is 1 or the backend cannot use helpers.
+  const FanOut* io_threads() const { return io_threads_.get(); }
+  bool io_threads_active() const { return io_threads_active_; }
   // Applies side effects of CONFIG SET (log level, ...).
   void on_config_changed(std::string_view name);
   // Empties every database (FLUSHALL) and returns the number of keys removed.
@@ -101,6 +111,12 @@ class Server {
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
+  void after_read(Client& c);
+  void after_write(Client& c);
+  void handle_parked_reads();
+  void handle_pending_writes();
+  bool fan_out_worthwhile(size_t clients) const;
+  void start_io_threads();
   void queue_write(Client& c);
   void count_error(std::string_view code);
   void before_sleep();
@@ -115,6 +131,10 @@ class Server {
   bool have_unix_listener_ = false;
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<Client*> pending_writes_;
+  std::vector<Client*> parked_reads_;
+  std::unique_ptr<FanOut> io_threads_;
+  bool io_threads_active_ = false;
+  bool fanned_out_ = false;
   std::vector<uint64_t> closing_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
   store::KeyspaceStats keyspace_stats_;

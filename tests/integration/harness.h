@@ -95,6 +95,11 @@ class Conn {
   redisContext* ctx_ = nullptr;
 };
 
+// One "key:value" field of an INFO section ("" when absent).
+std::string info_field(Conn& c, const std::string& section, const std::string& key);
+// CPU time (user + system, in clock ticks) the process has used so far, from /proc.
+long long process_cpu_ticks(pid_t pid);
+
 // RESP encoding of a command ("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n").
 std::string encode_command(const std::vector<std::string>& args);
 
@@ -103,10 +108,14 @@ std::string str(const ReplyPtr& r);  // status/string/error/verbatim text; "<nil
 long long integer(const ReplyPtr& r);
 bool is_error(const ReplyPtr& r, std::string_view prefix = "");
 
-// The IO modes every ServerTest suite runs under: server arguments per mode.
+// The IO modes every ServerTest suite runs under: server arguments per mode. A mode the
+// machine cannot run (io_uring refused by the kernel) is still listed, and its tests are
+// skipped with skip_reason, so the gap shows in every test report.
 struct IoMode {
   std::string name;
   std::vector<std::string> args;
+  std::string backend;  // what INFO io_backend reports in this mode
+  std::string skip_reason;
 };
 const std::vector<IoMode>& io_modes();
 inline void PrintTo(const IoMode& m, std::ostream* os) {

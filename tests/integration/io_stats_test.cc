@@ -32,7 +32,7 @@ class IoStatsTest : public ServerTest {};
 
 TEST_P(IoStatsTest, CountersFollowTraffic) {
   auto before = info_io(conn());
-  EXPECT_EQ(before["io_backend"], GetParam().name);
+  EXPECT_EQ(before["io_backend"], GetParam().backend);
   for (int i = 0; i < 200; i++) conn().append({"SET", "k" + std::to_string(i), "v"});
   for (int i = 0; i < 200; i++) EXPECT_EQ(str(conn().read_reply()), "OK");
   auto after = info_io(conn());

@@ -11,14 +11,6 @@
 namespace rkv::test {
 namespace {
 
-std::string info_field(Conn& c, const std::string& section, const std::string& key) {
-  std::string text = str(c.cmd({"INFO", section}));
-  size_t pos = text.find("\r\n" + key + ":");
-  if (pos == std::string::npos) return "";
-  pos += key.size() + 3;
-  return text.substr(pos, text.find("\r\n", pos) - pos);
-}
-
 class UringTest : public ::testing::Test {
  protected:
   void SetUp() override {
