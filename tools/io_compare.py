@@ -13,9 +13,11 @@ Targets (--targets, comma-separated; default all):
   rkv-epoll, rkv-poll      reactorkv with --io-backend epoll / poll
   rkv-io_uring             reactorkv with --io-backend io_uring
   rkv-epoll-iothreads4     reactorkv with --io-backend epoll --io-threads 4
+                           --io-threads-do-reads yes (helpers only above 8 pending clients)
   ceiling                  build/rkv-ceiling --io-backend epoll: our net/ and resp/ code
                            with a fixed reply per command and no storage
   redis                    Debian's redis-server, when installed
+  redis-iothreads4         the same with --io-threads 4 --io-threads-do-reads yes
 A reactorkv target that refuses its configuration, falls back to another backend (INFO
 io's io_backend) or, for io-threads, still runs a single thread, is skipped with a note.
 
@@ -38,7 +40,9 @@ import time
 from benchlib import (Server, emit_markdown, free_port, info, raise_nofile, redis_like_args,
                       run_redis_benchmark, thread_count)
 
-ALL_TARGETS = ["rkv-epoll", "rkv-poll", "rkv-io_uring", "rkv-epoll-iothreads4", "ceiling", "redis"]
+ALL_TARGETS = ["rkv-epoll", "rkv-poll", "rkv-io_uring", "rkv-epoll-iothreads4", "ceiling", "redis",
+               "redis-iothreads4"]
+THREADED = ["--io-threads", "4", "--io-threads-do-reads", "yes"]
 
 
 def target_spec(name, args, port, workdir):
@@ -61,12 +65,14 @@ def target_spec(name, args, port, workdir):
         backend = name.split("-", 1)[1]
         return redis_like_args(rkv, port, workdir, ["--io-backend", backend]), backend_is(backend)
     if name == "rkv-epoll-iothreads4":
-        return (redis_like_args(rkv, port, workdir, ["--io-backend", "epoll", "--io-threads", "4"]),
+        return (redis_like_args(rkv, port, workdir, ["--io-backend", "epoll"] + THREADED),
                 backend_is("epoll", threads=4))
     if name == "ceiling":
         return [os.path.abspath(args.ceiling), "--port", str(port), "--io-backend", "epoll"], None
     if name == "redis":
         return redis_like_args(args.redis_server, port, workdir), None
+    if name == "redis-iothreads4":
+        return redis_like_args(args.redis_server, port, workdir, THREADED), None
     raise ValueError(name)
 
 
@@ -167,9 +173,10 @@ def main():
         if used and not (os.path.isfile(path) and os.access(path, os.X_OK)):
             print("io_compare: no %s binary at %s (build it first)" % (what, path), file=sys.stderr)
             return 2
-    if "redis" in targets and not (args.redis_server and shutil.which(args.redis_server)):
-        notes.append("redis: skipped, redis-server not installed")
-        targets.remove("redis")
+    for t in ("redis", "redis-iothreads4"):
+        if t in targets and not (args.redis_server and shutil.which(args.redis_server)):
+            notes.append("%s: skipped, redis-server not installed" % t)
+            targets.remove(t)
 
     # 500 clients need 500+ fds in redis-benchmark and in each server; children inherit
     # this process's limit (reactorkv and redis raise their own further if they can).

@@ -1,5 +1,7 @@
 #include "util/fan_out.h"
 
+#include <algorithm>
+
 #include "util/clock.h"
 
 namespace rkv {
@@ -28,14 +30,20 @@ bool spin_until(int spin_us, Ready&& ready) {
 }  // namespace
 
 FanOut::FanOut(int threads, int spin_us) : spin_us_(spin_us) {
-  for (int i = 1; i < threads; i++) helpers_.emplace_back([this, i] { helper_main(i); });
+  for (int i = 1; i < threads; i++) {
+    helpers_.push_back(std::make_unique<Helper>());
+    Helper& h = *helpers_.back();
+    h.thread = std::thread([this, &h, i] { helper_main(h, i); });
+  }
 }
 
 FanOut::~FanOut() {
   stop_.store(true);
-  generation_.fetch_add(1);
-  generation_.notify_all();
-  for (std::thread& t : helpers_) t.join();
+  for (auto& h : helpers_) {
+    h->batch.fetch_add(1);
+    h->batch.notify_one();
+  }
+  for (auto& h : helpers_) h->thread.join();
 }
 
 void FanOut::dispatch(size_t n, Call call, void* ctx) {
@@ -43,13 +51,18 @@ void FanOut::dispatch(size_t n, Call call, void* ctx) {
   call_ = call;
   ctx_ = ctx;
   items_ = n;
-  remaining_.store(static_cast<int>(helpers_.size()), std::memory_order_relaxed);
-  // seq_cst store then load, against the helper's seq_cst increment then load: either the
-  // helper sees the new generation before sleeping, or we see it asleep and wake it.
-  generation_.fetch_add(1);
-  if (sleeping_helpers_.load() > 0) {
-    wakeups_++;
-    generation_.notify_all();
+  // Helpers beyond the number of items would only be woken to find nothing to do.
+  participants_ = std::min(helpers_.size() + 1, n + 1);
+  remaining_.store(static_cast<int>(participants_ - 1), std::memory_order_relaxed);
+  for (size_t k = 1; k < participants_; k++) {
+    Helper& h = *helpers_[k - 1];
+    // seq_cst increment then load, against the helper's seq_cst store then load: either
+    // the helper sees the new batch before sleeping, or we see it asleep and wake it.
+    h.batch.fetch_add(1);
+    if (h.sleeping.load()) {
+      wakeups_++;
+      h.batch.notify_one();
+    }
   }
   run_share(0);
   if (spin_until(spin_us_, [this] { return remaining_.load(std::memory_order_acquire) == 0; }))
@@ -60,22 +73,21 @@ void FanOut::dispatch(size_t n, Call call, void* ctx) {
 }
 
 void FanOut::run_share(int index) {
-  const size_t t = static_cast<size_t>(threads());
-  for (size_t i = (static_cast<size_t>(index) + t - 1) % t; i < items_; i += t) call_(ctx_, i);
+  const size_t p = participants_;
+  for (size_t i = (static_cast<size_t>(index) + p - 1) % p; i < items_; i += p) call_(ctx_, i);
 }
 
-void FanOut::helper_main(int index) {
+void FanOut::helper_main(Helper& self, int index) {
   uint32_t seen = 0;
   for (;;) {
-    uint32_t g = 0;
-    auto changed = [&] { return (g = generation_.load()) != seen; };
+    auto changed = [&] { return self.batch.load() != seen; };
     if (!spin_until(spin_us_, changed)) {
-      sleeping_helpers_.fetch_add(1);
-      while (!changed()) generation_.wait(seen);
-      sleeping_helpers_.fetch_sub(1);
+      self.sleeping.store(true);
+      while (!changed()) self.batch.wait(seen);
+      self.sleeping.store(false);
     }
+    seen = self.batch.load();
     if (stop_.load()) return;
-    seen = g;
     run_share(index);
     // The last helper out wakes the caller if it gave up spinning (same pairing as above).
     if (remaining_.fetch_sub(1) == 1 && caller_sleeping_.load()) remaining_.notify_one();
