@@ -37,14 +37,6 @@ class KeysTest : public ServerTest {
     std::sort(out.begin(), out.end());
     return out;
   }
-
-  std::string info_field(const std::string& section, const std::string& name) {
-    std::string info = str(conn().cmd({"INFO", section}));
-    size_t pos = info.find(name + ":");
-    if (pos == std::string::npos) return "";
-    size_t start = pos + name.size() + 1;
-    return info.substr(start, info.find("\r\n", start) - start);
-  }
 };
 
 TEST_P(KeysTest, DelExistsTypeTouch) {
@@ -263,15 +255,15 @@ TEST_P(KeysTest, UnreadExpiredKeysLeaveMemory) {
     conn().append({"PEXPIRE", "vol:" + std::to_string(i), "100"});
   }
   for (int i = 0; i < 2 * kKeys; i++) conn().read_reply();
-  EXPECT_EQ(info_field("keyspace", "db0").substr(0, 23), "keys=1000,expires=1000,");
+  EXPECT_EQ(info_field(conn(), "keyspace", "db0").substr(0, 23), "keys=1000,expires=1000,");
   long long dbsize = -1;
   for (int i = 0; i < 100 && dbsize != 0; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     dbsize = integer(conn().cmd({"DBSIZE"}));
   }
   EXPECT_EQ(dbsize, 0);
-  EXPECT_EQ(info_field("stats", "expired_keys"), "1000");
-  EXPECT_EQ(info_field("keyspace", "db0"), "");
+  EXPECT_EQ(info_field(conn(), "stats", "expired_keys"), "1000");
+  EXPECT_EQ(info_field(conn(), "keyspace", "db0"), "");
 }
 
 TEST_P(KeysTest, ObjectSubcommands) {
