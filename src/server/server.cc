@@ -12,6 +12,7 @@
 #include <random>
 
 #include "net/socket.h"
+#include "resp/key_peek.h"
 #include "server/errors.h"
 #include "util/clock.h"
 #include "util/hash.h"
@@ -337,17 +338,11 @@ void write_socket(Client& c) {
 }  // namespace
 
 void Server::read_from_client(Client& c) {
-  if (c.close_asap() || c.closing_after_reply()) return;
-  if (io_threads_ && config_.io_threads_do_reads) {
-    // Read later, in before_sleep, possibly on a helper thread.
-    if (!c.read_parked) {
-      c.read_parked = true;
-      parked_reads_.push_back(&c);
-    }
-    return;
-  }
-  read_socket(c);
-  after_read(c);
+  if (c.close_asap() || c.closing_after_reply() || c.read_parked) return;
+  // Read later, in before_sleep, with every client readable in this iteration: their
+  // reads can go to helper threads, and their keys can be prefetched together.
+  c.read_parked = true;
+  parked_reads_.push_back(&c);
 }
 
 void Server::after_read(Client& c) {
@@ -384,10 +379,31 @@ void Server::after_read(Client& c) {
   process_input(c);
 }
 
+// Starts the cache misses of the next pipelined commands' keys all at once (see
+// resp/key_peek.h); returns how many commands it looked at.
+size_t Server::prefetch_keys(Client& c) {
+  constexpr size_t kBatch = 16;
+  if (c.parser.in_multibulk()) return 0;  // the buffer starts inside a command
+  std::string_view keys[kBatch];
+  size_t n = resp::peek_keys(c.query.unread(), keys);
+  if (n < 2) return n;  // a lone command gains nothing from a hint
+  const store::Db& db = *dbs_[static_cast<size_t>(c.db_index)];
+  uint64_t hashes[kBatch];
+  for (size_t i = 0; i < n; i++) {
+    hashes[i] = store::Db::key_hash(keys[i]);
+    db.prefetch_slot(hashes[i]);
+  }
+  for (size_t i = 0; i < n; i++) db.prefetch_entry(hashes[i]);
+  return n;
+}
+
 void Server::process_input(Client& c) {
   resp::ParserLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
+  size_t prefetched = 0;  // commands ahead whose keys are already on their way
   while (!c.close_asap() && !c.closing_after_reply() && c.query.unread_size() > 0) {
+    if (prefetched == 0) prefetched = prefetch_keys(c);
+    if (prefetched > 0) prefetched--;
     limits.authenticated = c.authenticated;
     size_t consumed = 0;
     resp::RequestParser::Result r;
@@ -539,30 +555,60 @@ bool Server::fan_out_worthwhile(size_t clients) const {
 
 void Server::handle_parked_reads() {
   if (parked_reads_.empty()) return;
-  const bool threaded = fan_out_worthwhile(parked_reads_.size());
+  auto skip = [](const Client* c) { return c->close_asap() || c->closing_after_reply(); };
+  const bool threaded =
+      io_threads_ && config_.io_threads_do_reads && fan_out_worthwhile(parked_reads_.size());
   if (threaded) {
     resp::ParserLimits limits;
     limits.max_bulk_len = config_.proto_max_bulk_len;
     io_threads_->run(parked_reads_.size(), [&](size_t i) {
       Client& c = *parked_reads_[i];
+      if (skip(&c)) return;
       read_socket(c);
       preparse(c, limits);
     });
     stats_.io_threaded_reads_processed += parked_reads_.size();
     fanned_out_ = true;
+  } else {
+    for (Client* c : parked_reads_)
+      if (!skip(c)) read_socket(*c);
   }
   // Commands run in arrival order; one may kill a client further down the list (it stays
   // allocated until free_closing_clients), whose bytes are then dropped.
-  for (Client* c : parked_reads_) {
-    c->read_parked = false;
-    if (c->close_asap() || c->closing_after_reply()) {
-      c->io.preparsed = false;
-      continue;
+  constexpr size_t kChunk = 32;
+  for (size_t start = 0; start < parked_reads_.size(); start += kChunk) {
+    std::span<Client* const> chunk(parked_reads_.data() + start,
+                                   std::min(kChunk, parked_reads_.size() - start));
+    if (chunk.size() >= 2) prefetch_first_keys(chunk);
+    for (Client* c : chunk) {
+      c->read_parked = false;
+      if (skip(c)) {
+        c->io.preparsed = false;
+        continue;
+      }
+      after_read(*c);
     }
-    if (!threaded) read_socket(*c);
-    after_read(*c);
   }
   parked_reads_.clear();
+}
+
+// The cross-client form of prefetch_keys: the first key of each client's next command.
+void Server::prefetch_first_keys(std::span<Client* const> clients) {
+  uint64_t hashes[32];
+  const store::Db* dbs[32];
+  size_t n = 0;
+  for (Client* c : clients) {
+    if (n == std::size(hashes)) break;
+    std::string_view key;
+    if (c->io.read_bytes <= 0 || c->parser.in_multibulk() ||
+        resp::peek_keys(c->query.unread(), {&key, 1}) != 1)
+      continue;
+    dbs[n] = dbs_[static_cast<size_t>(c->db_index)].get();
+    hashes[n] = store::Db::key_hash(key);
+    dbs[n]->prefetch_slot(hashes[n]);
+    n++;
+  }
+  for (size_t i = 0; i < n; i++) dbs[i]->prefetch_entry(hashes[i]);
 }
 
 void Server::handle_pending_writes() {

@@ -111,6 +111,8 @@ class Server {
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
+  size_t prefetch_keys(Client& c);
+  void prefetch_first_keys(std::span<Client* const> clients);
   void after_read(Client& c);
   void after_write(Client& c);
   void handle_parked_reads();

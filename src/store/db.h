@@ -84,6 +84,11 @@ class Db {
   uint32_t lru_clock() const { return static_cast<uint32_t>((*now_ms_ / 1000) & 0xffffff); }
   // No expiry side effects; an expired key is still returned (for SCAN/KEYS filtering).
   Entry* peek(std::string_view key) { return keys_.find(key); }
+  // Cache hints for a batch of keys about to be looked up (see Dict::prefetch_slot):
+  // prefetch_slot(h) for every key of the batch, then prefetch_entry(h) for every key.
+  static uint64_t key_hash(std::string_view key) { return EntryTraits::hash(key); }
+  void prefetch_slot(uint64_t h) const { keys_.prefetch_slot(h); }
+  void prefetch_entry(uint64_t h) const { keys_.prefetch_node(h); }
   bool is_expired(const Entry* e) const;
 
   // Adds an entry whose key is absent.

@@ -1,4 +1,4 @@
-// libFuzzer target for RequestParser.
+// libFuzzer target for RequestParser (and peek_keys, which looks ahead at the same bytes).
 //
 // The first byte picks the limits and where the input is split; the rest is fed once whole
 // and once in two pieces, the way a connection receives it (the caller drops *consumed
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "resp/key_peek.h"
 #include "resp/parser.h"
 
 namespace {
@@ -86,6 +87,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const uint8_t control = data[0];
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
+
+  // The look-ahead for prefetching: every key it reports lies inside the input (ASan
+  // catches reads past it; the heap copy makes sure there is nothing beyond).
+  {
+    std::vector<char> copy(input.begin(), input.end());
+    std::string_view view(copy.data(), copy.size());
+    std::string_view keys[16];
+    size_t n = rkv::resp::peek_keys(view, keys);
+    if (n > 16) fail("peek_keys count");
+    for (size_t i = 0; i < n; i++) {
+      const char* end = view.data() + view.size();
+      if (!keys[i].empty() &&
+          (keys[i].data() < view.data() || keys[i].data() + keys[i].size() > end))
+        fail("peek_keys key outside the input");
+    }
+  }
 
   ParserLimits limits;
   limits.authenticated = !(control & 1);
