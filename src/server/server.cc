@@ -398,6 +398,7 @@ size_t Server::prefetch_keys(Client& c) {
 }
 
 void Server::process_input(Client& c) {
+  clock_us_ = 0;  // the first command of a batch reads the clock afresh
   resp::ParserLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
   size_t prefetched = 0;  // commands ahead whose keys are already on their way
@@ -433,12 +434,15 @@ void Server::process_input(Client& c) {
     c.query.consume(consumed);
   }
   c.query.compact();
+  clock_us_ = 0;
 }
 
 void Server::execute(Client& c, std::span<const std::string_view> argv) {
   // One clock read gives both the command's time (for expiry) and the start of its
-  // duration (commandstats); Redis reads the wall clock the same way.
-  const int64_t start_us = wall_us();
+  // duration (commandstats). In a pipeline the end of one command is the start of the
+  // next (clock_us_), so a batch of n commands reads the clock n + 1 times, not 2n: on
+  // small commands the clock is otherwise a tenth of the server's CPU time.
+  const int64_t start_us = clock_us_ ? clock_us_ : wall_us();
   now_ms_ = start_us / 1000;
   stats_.total_commands_processed++;
   c.commands_processed++;
@@ -491,7 +495,8 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_};
   uint64_t errors_before = reply.error_count();
   spec.handler(ctx);
-  int64_t dt = wall_us() - start_us;
+  clock_us_ = wall_us();
+  int64_t dt = clock_us_ - start_us;
   cmd->stats.calls++;
   cmd->stats.usec += dt > 0 ? static_cast<uint64_t>(dt) : 0;
   if (reply.error_count() != errors_before) {

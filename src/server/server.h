@@ -146,6 +146,7 @@ class Server {
 
   uint64_t next_client_id_ = 1;
   int64_t now_ms_ = 0;
+  int64_t clock_us_ = 0;  // end of the last command of the current batch, or 0
   int64_t start_time_ms_ = 0;
   int64_t last_save_time_ = 0;
   uint32_t lru_clock_ = 0;
