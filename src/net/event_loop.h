@@ -17,6 +17,7 @@
 #include "net/loop_stats.h"
 #include "net/poller.h"
 #include "net/timer_list.h"
+#include "net/wake_batcher.h"
 
 namespace rkv::net {
 
@@ -49,6 +50,9 @@ class EventLoop {
 
   // Busy polling before blocking for up to `us` microseconds (see BusyPoll); 0: off.
   void set_busy_poll_us(int us) { busy_.set_budget_us(us); }
+  // Wake-up coalescing for up to `us` microseconds (see WakeBatcher); 0: off.
+  void set_batch_wait_us(int us);
+  int batch_wait_us() const { return batcher_.window_us(); }
 
   const char* backend() const { return poller_->name(); }
   LoopStats& stats() { return stats_; }
@@ -57,13 +61,17 @@ class EventLoop {
   struct Slot {
     int mask = kNone;
     IoHandler* handler = nullptr;
+    uint64_t active_window = 0;  // WakeBatcher's count of active connections
   };
+  int wait(int timeout_ms);
+  int wait_for_batch(unsigned batch, int timeout_ms);
 
   std::unique_ptr<Poller> poller_;
   std::vector<Slot> slots_;
   std::vector<FiredEvent> fired_;
   TimerList timers_;
   BusyPoll busy_;
+  WakeBatcher batcher_;
   Hook before_sleep_;
   LoopStats stats_;
 };

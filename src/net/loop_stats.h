@@ -13,6 +13,7 @@ struct LoopStats {
   uint64_t wait_us = 0;         // time in the poller (blocked or spinning)
   uint64_t busy_polls = 0;      // iterations that spun before blocking
   uint64_t busy_poll_hits = 0;  // ... and found an event without sleeping
+  uint64_t batched_waits = 0;   // waits that held back for a batch (WakeBatcher)
   // Completion backends (io_uring) only: io_uring_enter calls, and reads/writes done as
   // completions rather than system calls.
   uint64_t submit_calls = 0;

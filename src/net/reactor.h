@@ -64,6 +64,12 @@ class Reactor {
   // See EventLoop::set_busy_poll_us. io_uring spins the same way, entering the kernel
   // without sleeping; a backend without busy polling may ignore it.
   virtual void set_busy_poll_us(int us) = 0;
+  // Wake-up coalescing under concurrent load (see WakeBatcher): a wait may be held back up
+  // to `us` microseconds to collect a batch of events; 0: off. Busy polling does not run
+  // while a wait is batched.
+  virtual void set_batch_wait_us(int us) = 0;
+  // The window in effect (0 when off, or when the backend cannot batch on this kernel).
+  virtual int batch_wait_us() const = 0;
 };
 
 // Creates the named backend ("epoll", "poll", "kqueue", "io_uring"), or nullptr with *err

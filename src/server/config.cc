@@ -326,6 +326,7 @@ const std::vector<Param>& params() {
       B("io-threads-do-reads", &Config::io_threads_do_reads, false),
       I("io-threads-min-pending", &Config::io_threads_min_pending, 0, INT_MAX),
       I("busy-poll-us", &Config::busy_poll_us, 0, 10000),
+      I("io-batch-wait-us", &Config::io_batch_wait_us, -1, 10000),
   };
   return table;
 }

@@ -1,4 +1,6 @@
 // Server: wires the reactor, the clients, the databases and the command table.
+// server.cc: start-up, accept, before_sleep, cron, expiry; client_io.cc: reads, writes,
+// threaded I/O and prefetching; dispatch.cc: the parse loop and command dispatch.
 //
 // The request path (commands run on the main thread only):
 //   Connection readable -> read_from_client -> parse -> execute (dispatch checks, handler)
@@ -102,6 +104,8 @@ class Server {
   bool io_threads_active() const { return io_threads_active_; }
   // Applies side effects of CONFIG SET (log level, ...).
   void on_config_changed(std::string_view name);
+  // The wake-up coalescing window in effect (io-batch-wait-us, -1 resolved per backend).
+  int batch_wait_us() const;
   // Empties every database (FLUSHALL) and returns the number of keys removed.
   size_t flush_all();
   std::string info(std::span<const std::string_view> sections);

@@ -1,0 +1,131 @@
+// From parsed bytes to a command run: the parse loop over a client's query buffer and
+// the dispatch checks (unknown command, arity, auth) around each handler call.
+#include <algorithm>
+#include <cctype>
+
+#include "server/errors.h"
+#include "server/server.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace rkv::server {
+
+void Server::process_input(Client& c) {
+  clock_us_ = 0;  // the first command of a batch reads the clock afresh
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config_.proto_max_bulk_len;
+  size_t prefetched = 0;  // commands ahead whose keys are already on their way
+  while (!c.close_asap() && !c.closing_after_reply() && c.query.unread_size() > 0) {
+    if (prefetched == 0) prefetched = prefetch_keys(c);
+    if (prefetched > 0) prefetched--;
+    limits.authenticated = c.authenticated;
+    size_t consumed = 0;
+    resp::RequestParser::Result r;
+    if (c.io.preparsed) {
+      c.io.preparsed = false;
+      r = c.io.parse_result;
+      consumed = c.io.parse_consumed;
+    } else {
+      r = c.parser.parse(c.query.unread(), limits, &consumed);
+    }
+    if (r == resp::RequestParser::Result::kError) {
+      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
+                  static_cast<unsigned long long>(c.id()), c.conn().peer().c_str());
+      c.reply().error("ERR " + c.parser.error());
+      count_error("ERR");
+      c.close_after_reply();
+      queue_write(c);
+      c.query.consume(c.query.unread_size());
+      break;
+    }
+    if (r == resp::RequestParser::Result::kIncomplete) {
+      c.query.consume(consumed);
+      break;
+    }
+    // args() point into the query buffer, which does not move until we consume.
+    execute(c, c.parser.args());
+    c.query.consume(consumed);
+  }
+  c.query.compact();
+  clock_us_ = 0;
+}
+
+void Server::execute(Client& c, std::span<const std::string_view> argv) {
+  // One clock read gives both the command's time (for expiry) and the start of its
+  // duration (commandstats). In a pipeline the end of one command is the start of the
+  // next (clock_us_), so a batch of n commands reads the clock n + 1 times, not 2n: on
+  // small commands the clock is otherwise a tenth of the server's CPU time.
+  const int64_t start_us = clock_us_ ? clock_us_ : wall_us();
+  now_ms_ = start_us / 1000;
+  stats_.total_commands_processed++;
+  c.commands_processed++;
+  resp::Reply& reply = c.reply();
+  queue_write(c);
+
+  auto reject = [&](Command* cmd, std::string_view msg) {
+    if (cmd) cmd->stats.rejected_calls++;
+    reply.error(msg);
+    count_error(reply.last_error_code());
+  };
+
+  Command* cmd = commands_.find(argv[0]);
+  if (!cmd) {
+    std::string args;
+    for (size_t i = 1; i < argv.size() && args.size() < 128; i++) {
+      args += "'";
+      args += argv[i].substr(0, 128 - args.size());
+      args += "' ";
+    }
+    reject(nullptr, "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+                        "', with args beginning with: " + args);
+    return;
+  }
+  if (!cmd->subcommands.empty() && argv.size() >= 2) {
+    Command* sub = commands_.find_sub(*cmd, argv[1]);
+    if (!sub) {
+      // Redis names the container in upper case here ("Try OBJECT HELP.").
+      std::string upper = cmd->full_name;
+      std::transform(upper.begin(), upper.end(), upper.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+      reject(cmd, "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
+                      upper + " HELP.");
+      return;
+    }
+    cmd = sub;
+  }
+  const CommandSpec& spec = *cmd->spec;
+  int argc = static_cast<int>(argv.size());
+  if ((spec.arity > 0 && spec.arity != argc) || (spec.arity < 0 && argc < -spec.arity)) {
+    reject(cmd, "ERR wrong number of arguments for '" + cmd->full_name + "' command");
+    return;
+  }
+  if (!c.authenticated && !(spec.flags & kNoAuth)) {
+    reject(cmd, err::kNoAuth);
+    return;
+  }
+
+  c.last_command = cmd->full_name;
+  CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_};
+  uint64_t errors_before = reply.error_count();
+  spec.handler(ctx);
+  clock_us_ = wall_us();
+  int64_t dt = clock_us_ - start_us;
+  cmd->stats.calls++;
+  cmd->stats.usec += dt > 0 ? static_cast<uint64_t>(dt) : 0;
+  if (reply.error_count() != errors_before) {
+    cmd->stats.failed_calls++;
+    count_error(reply.last_error_code());
+  }
+}
+
+void Server::count_error(std::string_view code) {
+  stats_.total_error_replies++;
+  auto it = stats_.error_codes.find(code);
+  if (it == stats_.error_codes.end()) {
+    stats_.error_codes.emplace(std::string(code), 1);
+  } else {
+    it->second++;
+  }
+}
+
+}  // namespace rkv::server
