@@ -739,7 +739,17 @@ void UringLoop::run_once(int timeout_ms) {
   int timer_timeout = timers_.next_timeout_ms();
   if (timeout_ms < 0 || (timer_timeout >= 0 && timer_timeout < timeout_ms))
     timeout_ms = timer_timeout;
-  if (!ready_.empty()) timeout_ms = 0;  // unread data: do not sleep
+  // Unread data: do not sleep. The before-sleep hook may have read what a handler left
+  // (the server reads parked clients there), so check again rather than trust the list.
+  std::erase_if(ready_, [this](uint64_t id) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) return true;
+    UringConnection& c = *it->second;
+    if (c.readable() || c.writable()) return false;
+    c.in_ready_ = false;
+    return true;
+  });
+  if (!ready_.empty()) timeout_ms = 0;
 
   // Spinning means entering the kernel without sleeping: with DEFER_TASKRUN completions
   // are only produced on entry. wait() has handled the completions when it returns.
