@@ -6,7 +6,7 @@
 // reply picked by its name. Whatever reactorkv costs beyond this server is the price of
 // command dispatch and the data structures, not of the IO path.
 //
-//   rkv-ceiling --port 7500 --io-backend epoll|poll [--busy-poll-us 20]
+//   rkv-ceiling --port 7500 --io-backend epoll|poll [--busy-poll-us 20] [--io-batch-wait-us 100]
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
   // reactorkv's default busy-poll-us: the loop must spin like the server it bounds, or
   // the gap would mix the cost of commands with the cost (and gain) of spinning.
   int busy_poll_us = 20;
+  int batch_wait_us = 100;  // reactorkv's io-batch-wait-us on readiness backends, same reason
   for (int i = 1; i < argc; i++) {
     std::string_view a = argv[i];
     if (a == "--port" && i + 1 < argc) {
@@ -210,8 +211,12 @@ int main(int argc, char** argv) {
       backend = argv[++i];
     } else if (a == "--busy-poll-us" && i + 1 < argc) {
       busy_poll_us = std::atoi(argv[++i]);
+    } else if (a == "--io-batch-wait-us" && i + 1 < argc) {
+      batch_wait_us = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: %s [--port N] [--io-backend epoll|poll] [--busy-poll-us N]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--port N] [--io-backend epoll|poll] [--busy-poll-us N] "
+                   "[--io-batch-wait-us N]\n",
                    argv[0]);
       return 2;
     }
@@ -235,6 +240,7 @@ int main(int argc, char** argv) {
   }
   net::EventLoop loop(std::move(poller));
   loop.set_busy_poll_us(busy_poll_us);
+  loop.set_batch_wait_us(batch_wait_us);
   net::Fd fd = net::listen_tcp("127.0.0.1", port, 511, &err);
   if (!fd.valid()) {
     std::fprintf(stderr, "rkv-ceiling: cannot listen on port %d: %s\n", port, err.c_str());
