@@ -6,8 +6,10 @@ Runs a matrix of clients x pipeline depth x test (redis-benchmark -c/-P/-t, --cs
 all targets back to back, and the target order is reversed every other round, so the
 slow drifts of a shared machine hit all targets alike. Per cell and target it reports the
 median over the rounds of requests/s, p50 and p99 latency (redis-benchmark's own
-columns) and server CPU microseconds per request (utime+stime of the server pid from
-/proc/<pid>/stat around each run, all threads included).
+columns), server CPU microseconds per request (utime+stime of the server pid from
+/proc/<pid>/stat around each run, all threads included) and, for reactorkv, system calls
+per command (read + write + wait calls, or io_uring_enter calls) and commands per loop
+iteration, from INFO deltas around each run.
 
 Targets (--targets, comma-separated; default all):
   rkv-epoll, rkv-poll      reactorkv with --io-backend epoll / poll
@@ -74,6 +76,22 @@ def target_spec(name, args, port, workdir):
     if name == "redis-iothreads4":
         return redis_like_args(args.redis_server, port, workdir, THREADED), None
     raise ValueError(name)
+
+
+def io_counters(port):
+    """(system calls, loop iterations, commands) so far, from reactorkv's INFO."""
+    io = info(port, "io")
+    stats = info(port, "stats")
+    def n(d, k):
+        try:
+            return int(d.get(k, "0"))
+        except ValueError:
+            return 0
+    if io.get("io_backend") == "io_uring":
+        calls = n(io, "io_submit_calls")  # every kernel entry is one io_uring_enter
+    else:
+        calls = n(io, "io_read_calls") + n(io, "io_write_calls") + n(io, "io_wait_calls")
+    return calls, n(io, "io_loop_iterations"), n(stats, "total_commands_processed")
 
 
 def median(xs):
@@ -227,6 +245,8 @@ def main():
                         for s in order:
                             if not s.alive():
                                 continue
+                            rkv = s.label.startswith("rkv-")
+                            before = io_counters(s.port) if rkv else None
                             rows, cpu, nreq, error = run_redis_benchmark(
                                 args.redis_benchmark, s, test, p, n, c, ["-r", str(args.keyspace)],
                                 args.run_timeout)
@@ -235,12 +255,20 @@ def main():
                                                 (s.label, test, c, p, rnd + 1, error))
                                 print("io_compare: ERROR " + failures[-1], file=sys.stderr)
                             us = cpu * 1e6 / nreq if nreq else float("nan")
+                            calls_per_cmd = cmds_per_wake = float("nan")
+                            if rkv and s.alive():
+                                after = io_counters(s.port)
+                                d = [a - b for a, b in zip(after, before)]
+                                if d[2] > 0:
+                                    calls_per_cmd = d[0] / d[2]
+                                if d[1] > 0:
+                                    cmds_per_wake = d[2] / d[1]
                             for r in rows:
                                 cell = (c, p, r["test"])
                                 if cell not in cells:
                                     cells.append(cell)
                                 samples.setdefault((s.label,) + cell, []).append(
-                                    (r["rps"], r["p50_ms"], r["p99_ms"], us))
+                                    (r["rps"], r["p50_ms"], r["p99_ms"], us, calls_per_cmd, cmds_per_wake))
             print("io_compare: round %d/%d done (%.0fs)" % (rnd + 1, args.rounds, time.monotonic() - started),
                   file=sys.stderr)
     except RuntimeError as e:
@@ -258,10 +286,11 @@ def main():
     res = {}
     for key, v in samples.items():
         res[key] = {"rps": median([x[0] for x in v]), "p50": median([x[1] for x in v]),
-                    "p99": median([x[2] for x in v]), "us": median([x[3] for x in v]), "n": len(v)}
+                    "p99": median([x[2] for x in v]), "us": median([x[3] for x in v]),
+                    "calls": median([x[4] for x in v]), "per_wake": median([x[5] for x in v]), "n": len(v)}
 
     hdr = ["clients", "P", "test", "target", "requests/s", "% of ceiling", "p50 ms", "p99 ms",
-           "CPU µs/req"]
+           "CPU µs/req", "syscalls/cmd", "cmds/wake"]
     lines = []
     for cell in cells:
         ceil = res.get(("ceiling",) + cell, {}).get("rps", float("nan"))
@@ -271,7 +300,8 @@ def main():
                 continue
             pct = 100.0 * r["rps"] / ceil if ceil == ceil and ceil > 0 else float("nan")
             lines.append([str(cell[0]), str(cell[1]), cell[2], t, fmt(r["rps"], "%.0f"), fmt(pct, "%.0f%%"),
-                          fmt(r["p50"], "%.3f"), fmt(r["p99"], "%.3f"), fmt(r["us"], "%.2f")])
+                          fmt(r["p50"], "%.3f"), fmt(r["p99"], "%.3f"), fmt(r["us"], "%.2f"),
+                          fmt(r["calls"], "%.2f"), fmt(r["per_wake"], "%.1f")])
     widths = [max(len(x) for x in col) for col in zip(hdr, *lines)]
     print()
     print("medians of %d interleaved rounds, -n %d%s, -r %d" %
