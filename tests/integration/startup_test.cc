@@ -123,6 +123,19 @@ TEST(StartupTest, ConfigFileIsHonoured) {
   EXPECT_EQ(str(c.cmd({"SELECT", "4"})), "ERR DB index is out of range");
 }
 
+// The configuration file we ship loads as it is and gives the defaults it documents.
+TEST(StartupTest, ShippedConfigFileLoads) {
+  SpawnOptions opts;
+  opts.config_file = RKV_SOURCE_DIR "/conf/reactorkv.conf";
+  ServerProcess server({}, opts);
+  ASSERT_TRUE(server.alive()) << server.log();
+  Conn c(server.port());
+  EXPECT_EQ(str(c.cmd({"PING"})), "PONG");
+  EXPECT_EQ(config_get(c, "io-threads"), "1");
+  EXPECT_EQ(config_get(c, "io-batch-wait-us"), "-1");
+  EXPECT_EQ(config_get(c, "busy-poll-us"), "20");
+}
+
 TEST(StartupTest, CommandLineOverridesTheFile) {
   TempFile conf("maxclients 77\ntimeout 5\nrequirepass secret\n");
   SpawnOptions opts;
