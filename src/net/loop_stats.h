@@ -11,6 +11,7 @@ struct LoopStats {
   uint64_t events = 0;
   uint64_t wait_calls = 0;      // poller calls, blocking and busy-poll ones
   uint64_t wait_us = 0;         // time in the poller (blocked or spinning)
+  int64_t since_us = 0;         // monotonic time the counters started from
   uint64_t busy_polls = 0;      // iterations that spun before blocking
   uint64_t busy_poll_hits = 0;  // ... and found an event without sleeping
   uint64_t batched_waits = 0;   // waits that held back for a batch (WakeBatcher)

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "server/server.h"
+#include "util/clock.h"
 #include "util/memory.h"
 
 namespace rkv::server {
@@ -378,6 +379,11 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.f("io_commands_per_read",
         ratio(d(stats_.total_commands_processed), d(stats_.total_reads_processed)));
     w.u("io_wait_usec", ls.wait_us);
+    // The rest of the loop's time since the counters started: handlers, commands, flushes.
+    const int64_t elapsed = mono_us() - ls.since_us;
+    w.u("io_work_usec", elapsed > static_cast<int64_t>(ls.wait_us)
+                            ? static_cast<uint64_t>(elapsed) - ls.wait_us
+                            : 0);
     w.u("io_busy_poll_us", static_cast<uint64_t>(config_.busy_poll_us));
     w.u("io_busy_polls", ls.busy_polls);
     w.u("io_busy_poll_hits", ls.busy_poll_hits);
@@ -438,6 +444,7 @@ void Server::reset_stats() {
   commands_.reset_stats();
   keyspace_stats_ = store::KeyspaceStats{};
   loop_->stats() = net::LoopStats{};
+  loop_->stats().since_us = mono_us();
   if (io_threads_) io_threads_->reset_counters();
   ops_sampler_ = RateSampler{};
   input_sampler_ = RateSampler{};

@@ -204,6 +204,7 @@ bool Server::start(std::string* err) {
   if (!listen_all(err)) return false;
   loop_->set_before_sleep([this] { before_sleep(); });
   loop_->set_busy_poll_us(config_.busy_poll_us);
+  loop_->stats().since_us = mono_us();
   loop_->set_batch_wait_us(batch_wait_us());
   loop_->add_timer(1, [this] { return cron(); });
   start_io_threads();

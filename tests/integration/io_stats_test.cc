@@ -42,6 +42,8 @@ TEST_P(IoStatsTest, CountersFollowTraffic) {
   EXPECT_GT(num(after, "io_read_calls"), num(before, "io_read_calls"));
   EXPECT_GT(num(after, "io_write_calls"), num(before, "io_write_calls"));
   EXPECT_GT(num(after, "io_loop_iterations"), num(before, "io_loop_iterations"));
+  EXPECT_GT(num(after, "io_work_usec"), 0);
+  EXPECT_GT(num(after, "io_wait_usec"), 0);
   EXPECT_EQ(str(conn().cmd({"CONFIG", "RESETSTAT"})), "OK");
   auto reset = info_io(conn());
   EXPECT_LT(num(reset, "io_read_calls"), num(after, "io_read_calls"));
