@@ -33,16 +33,34 @@ void set_tcp_nodelay(int fd) {
 void set_keepalive(int fd, int interval_s) {
   int yes = 1;
   if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof(yes)) != 0) return;
-#ifdef __linux__
   // Same schedule as Redis: first probe after interval, then every interval/3, 3 probes.
   int idle = interval_s, intvl = interval_s / 3 > 0 ? interval_s / 3 : 1, cnt = 3;
+#if defined(TCP_KEEPIDLE)
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+#elif defined(TCP_KEEPALIVE)  // macOS's name for it
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPALIVE, &idle, sizeof(idle));
+#endif
+#if defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 #endif
+  (void)idle, (void)intvl, (void)cnt;
 }
 
 namespace {
+
+// socket() with SOCK_NONBLOCK | SOCK_CLOEXEC where the flags exist (Linux, FreeBSD), and
+// fcntl afterwards where they do not (macOS).
+Fd new_socket(int domain, int type) {
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  return Fd(socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+#else
+  Fd fd(socket(domain, type, 0));
+  if (fd.valid() && (!set_nonblocking(fd.get()) || fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0))
+    return Fd();
+  return fd;
+#endif
+}
 
 std::string errno_text(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
@@ -81,7 +99,7 @@ Fd listen_tcp(const std::string& addr_in, int port, int backlog, std::string* er
     *err = std::string("getaddrinfo: ") + gai_strerror(rc);
     return Fd();
   }
-  Fd fd(socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  Fd fd = new_socket(res->ai_family, res->ai_socktype);
   if (!fd.valid()) {
     *err = errno_text("socket");
     freeaddrinfo(res);
@@ -109,7 +127,7 @@ Fd listen_unix(const std::string& path, unsigned perm, int backlog, std::string*
     *err = "unix socket path too long";
     return Fd();
   }
-  Fd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  Fd fd = new_socket(AF_UNIX, SOCK_STREAM);
   if (!fd.valid()) {
     *err = errno_text("socket");
     return Fd();
@@ -132,8 +150,17 @@ Fd listen_unix(const std::string& path, unsigned perm, int backlog, std::string*
 Fd accept_connection(int listen_fd, std::string* peer) {
   sockaddr_storage ss{};
   socklen_t len = sizeof(ss);
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
   int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return Fd();
+#else  // macOS: no accept4
+  int fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (fd < 0) return Fd();
+  if (!set_nonblocking(fd) || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+    ::close(fd);
+    return Fd();
+  }
+#endif
   if (peer) *peer = format_sockaddr(ss);
   return Fd(fd);
 }

@@ -1,6 +1,12 @@
 #include "util/memory.h"
 
+#if defined(__APPLE__)
+#include <malloc/malloc.h>
+#elif defined(__FreeBSD__)
+#include <malloc_np.h>
+#else
 #include <malloc.h>
+#endif
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -16,7 +22,11 @@ namespace rkv {
 
 size_t allocation_size(const void* p) {
   if (!p) return 0;
+#if defined(__APPLE__)
+  return malloc_size(p);
+#else
   return malloc_usable_size(const_cast<void*>(p));
+#endif
 }
 
 namespace {
