@@ -1,7 +1,9 @@
 // kqueue (BSD, macOS). Read and write are separate filters; level-triggered by default.
 #include "net/poller.h"
 
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+// RKV_KQUEUE_SHIM: compile-only check on Linux against tests/portability/kqueue_shim.
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || \
+    defined(RKV_KQUEUE_SHIM)
 #include <sys/event.h>
 #include <sys/time.h>
 #include <unistd.h>
