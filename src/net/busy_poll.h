@@ -29,9 +29,15 @@ class BusyPoll {
     if (budget_us_ > 0 && timeout_ms != 0 && credit_ > 0) {
       stats.busy_polls++;
       const int64_t deadline = t0 + budget_us_;
+      // The polls that found nothing were idle time; the one that found events may have
+      // done real work (io_uring runs receives and sends inside it).
+      int64_t last_start = t0, t = t0;
       do {
+        last_start = t;
         n = poll(0);
-      } while (n == 0 && mono_us() < deadline);
+        t = mono_us();
+      } while (n == 0 && t < deadline);
+      stats.spin_idle_us += static_cast<uint64_t>((n == 0 ? t : last_start) - t0);
       if (n > 0) {
         stats.busy_poll_hits++;
         credit_ = std::min(credit_ + 1, kMaxCredit);

@@ -72,13 +72,14 @@ int EventLoop::wait(int timeout_ms) {
   return poller_->wait(timeout_ms, fired_);
 }
 
-void EventLoop::set_batch_wait_us(int us) {
+void EventLoop::set_batch_wait_us(int us, int min_cpu) {
 #ifdef PR_SET_TIMERSLACK
   // The batch window is a sleep of tens of microseconds; Linux's default timer slack
   // (50 us) would stretch it by as much again.
   if (us > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 #endif
   batcher_.set_window_us(us);
+  batcher_.set_min_cpu(min_cpu);
 }
 
 // A readiness API cannot wait for "n events, or whatever came after a while", so: take

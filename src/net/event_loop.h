@@ -51,7 +51,7 @@ class EventLoop {
   // Busy polling before blocking for up to `us` microseconds (see BusyPoll); 0: off.
   void set_busy_poll_us(int us) { busy_.set_budget_us(us); }
   // Wake-up coalescing for up to `us` microseconds (see WakeBatcher); 0: off.
-  void set_batch_wait_us(int us);
+  void set_batch_wait_us(int us, int min_cpu);
   int batch_wait_us() const { return batcher_.window_us(); }
 
   const char* backend() const { return poller_->name(); }

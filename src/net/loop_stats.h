@@ -14,6 +14,7 @@ struct LoopStats {
   int64_t since_us = 0;         // monotonic time the counters started from
   uint64_t busy_polls = 0;      // iterations that spun before blocking
   uint64_t busy_poll_hits = 0;  // ... and found an event without sleeping
+  uint64_t spin_idle_us = 0;    // spin time in polls that found nothing
   uint64_t batched_waits = 0;   // waits that held back for a batch (WakeBatcher)
   // Completion backends (io_uring) only: io_uring_enter calls, and reads/writes done as
   // completions rather than system calls.

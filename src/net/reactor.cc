@@ -44,7 +44,7 @@ class PollerReactor final : public Reactor {
   void run_once(int timeout_ms) override { loop_.run_once(timeout_ms); }
   LoopStats& stats() override { return loop_.stats(); }
   void set_busy_poll_us(int us) override { loop_.set_busy_poll_us(us); }
-  void set_batch_wait_us(int us) override { loop_.set_batch_wait_us(us); }
+  void set_batch_wait_us(int us, int min_cpu) override { loop_.set_batch_wait_us(us, min_cpu); }
   int batch_wait_us() const override { return loop_.batch_wait_us(); }
 
  private:

@@ -67,7 +67,8 @@ class Reactor {
   // Wake-up coalescing under concurrent load (see WakeBatcher): a wait may be held back up
   // to `us` microseconds to collect a batch of events; 0: off. Busy polling does not run
   // while a wait is batched.
-  virtual void set_batch_wait_us(int us) = 0;
+  // min_cpu: batch only while the loop thread is busier than this many percent; 0: always.
+  virtual void set_batch_wait_us(int us, int min_cpu) = 0;
   // The window in effect (0 when off, or when the backend cannot batch on this kernel).
   virtual int batch_wait_us() const = 0;
 };

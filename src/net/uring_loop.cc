@@ -146,7 +146,10 @@ class UringLoop final : public Reactor {
   LoopStats& stats() override { return stats_; }
   void set_busy_poll_us(int us) override { busy_.set_budget_us(us); }
   // Needs the kernel's min-wait (IORING_FEAT_MIN_TIMEOUT, Linux 6.12); off without it.
-  void set_batch_wait_us(int us) override { batcher_.set_window_us(min_timeout_ ? us : 0); }
+  void set_batch_wait_us(int us, int min_cpu) override {
+    batcher_.set_window_us(min_timeout_ ? us : 0);
+    batcher_.set_min_cpu(min_cpu);
+  }
   int batch_wait_us() const override { return batcher_.window_us(); }
 
   // For UringConnection.

@@ -327,6 +327,7 @@ const std::vector<Param>& params() {
       I("io-threads-min-pending", &Config::io_threads_min_pending, 0, INT_MAX),
       I("busy-poll-us", &Config::busy_poll_us, 0, 10000),
       I("io-batch-wait-us", &Config::io_batch_wait_us, -1, 10000),
+      I("io-batch-min-cpu", &Config::io_batch_min_cpu, 0, 100),
   };
   return table;
 }

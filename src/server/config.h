@@ -75,7 +75,8 @@ struct Config {
   int io_threads_min_pending = 0;  // ours: fan out from this many clients (0: 2 x io-threads)
   // Ours: wake-up coalescing window under concurrent load; -1: the backend's default.
   int io_batch_wait_us = -1;
-  int busy_poll_us = 20;  // our own directive: spin before blocking while traffic is dense
+  int io_batch_min_cpu = 60;  // ours: batch only while the loop thread is this busy (%)
+  int busy_poll_us = 20;      // our own directive: spin before blocking while traffic is dense
 };
 
 // Result of applying directives: empty error means success.

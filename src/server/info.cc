@@ -388,6 +388,7 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.u("io_busy_polls", ls.busy_polls);
     w.u("io_busy_poll_hits", ls.busy_poll_hits);
     w.i("io_batch_wait_us", loop_->batch_wait_us());
+    w.i("io_batch_min_cpu", config_.io_batch_min_cpu);
     w.u("io_batched_waits", ls.batched_waits);
     // Redis 7.2 reports this in Stats; 7.0 has no such field, so it lives here.
     w.u("client_query_buffer_limit_disconnections", stats_.client_qbuf_limit_disconnections);

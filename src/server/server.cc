@@ -205,7 +205,7 @@ bool Server::start(std::string* err) {
   loop_->set_before_sleep([this] { before_sleep(); });
   loop_->set_busy_poll_us(config_.busy_poll_us);
   loop_->stats().since_us = mono_us();
-  loop_->set_batch_wait_us(batch_wait_us());
+  loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);
   loop_->add_timer(1, [this] { return cron(); });
   start_io_threads();
   return true;
@@ -365,7 +365,8 @@ int64_t Server::cron() {
 
 void Server::on_config_changed(std::string_view name) {
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
-  if (name == "io-batch-wait-us") loop_->set_batch_wait_us(batch_wait_us());
+  if (name == "io-batch-wait-us" || name == "io-batch-min-cpu")
+    loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);
   if (name == "loglevel") {
     if (auto lvl = parse_log_level(config_.loglevel)) log_set_level(*lvl);
   }

@@ -24,4 +24,11 @@ inline int64_t mono_ms() {
   return mono_us() / 1000;
 }
 
+// CPU time the calling thread has used (user + system).
+inline int64_t thread_cpu_us() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
 }  // namespace rkv
