@@ -240,7 +240,7 @@ int main(int argc, char** argv) {
   }
   net::EventLoop loop(std::move(poller));
   loop.set_busy_poll_us(busy_poll_us);
-  loop.set_batch_wait_us(batch_wait_us);
+  loop.set_batch_wait_us(batch_wait_us, 60);  // reactorkv's io-batch-min-cpu
   net::Fd fd = net::listen_tcp("127.0.0.1", port, 511, &err);
   if (!fd.valid()) {
     std::fprintf(stderr, "rkv-ceiling: cannot listen on port %d: %s\n", port, err.c_str());
