@@ -133,6 +133,7 @@ TEST(StartupTest, ShippedConfigFileLoads) {
   EXPECT_EQ(str(c.cmd({"PING"})), "PONG");
   EXPECT_EQ(config_get(c, "io-threads"), "1");
   EXPECT_EQ(config_get(c, "io-batch-wait-us"), "-1");
+  EXPECT_EQ(config_get(c, "io-batch-min-cpu"), "60");
   EXPECT_EQ(config_get(c, "busy-poll-us"), "20");
 }
 
