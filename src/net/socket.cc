@@ -49,16 +49,20 @@ void set_keepalive(int fd, int interval_s) {
 
 namespace {
 
+// For platforms whose socket() and accept() take no SOCK_NONBLOCK | SOCK_CLOEXEC (macOS).
+[[maybe_unused]] Fd nonblocking_cloexec(Fd fd) {
+  if (fd.valid() && (!set_nonblocking(fd.get()) || fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0))
+    return Fd();
+  return fd;
+}
+
 // socket() with SOCK_NONBLOCK | SOCK_CLOEXEC where the flags exist (Linux, FreeBSD), and
-// fcntl afterwards where they do not (macOS).
+// fcntl afterwards where they do not.
 Fd new_socket(int domain, int type) {
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
   return Fd(socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 #else
-  Fd fd(socket(domain, type, 0));
-  if (fd.valid() && (!set_nonblocking(fd.get()) || fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0))
-    return Fd();
-  return fd;
+  return nonblocking_cloexec(Fd(socket(domain, type, 0)));
 #endif
 }
 
@@ -151,18 +155,13 @@ Fd accept_connection(int listen_fd, std::string* peer) {
   sockaddr_storage ss{};
   socklen_t len = sizeof(ss);
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
-  int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (fd < 0) return Fd();
+  Fd fd(accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC));
 #else  // macOS: no accept4
-  int fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  if (fd < 0) return Fd();
-  if (!set_nonblocking(fd) || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
-    ::close(fd);
-    return Fd();
-  }
+  Fd fd = nonblocking_cloexec(Fd(accept(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len)));
 #endif
+  if (!fd.valid()) return Fd();
   if (peer) *peer = format_sockaddr(ss);
-  return Fd(fd);
+  return fd;
 }
 
 bool is_loopback_peer(int fd) {

@@ -50,6 +50,13 @@ constexpr int64_t kAcceptRetryMs = 10;
 constexpr int64_t kLingerMs = 5000;
 constexpr unsigned kFeatMinTimeout = 1U << 15;  // IORING_FEAT_MIN_TIMEOUT (Linux 6.12)
 
+__kernel_timespec kernel_timespec(int ms) {
+  __kernel_timespec ts{};
+  ts.tv_sec = ms / 1000;
+  ts.tv_nsec = static_cast<long long>(ms % 1000) * 1000000;
+  return ts;
+}
+
 // Memory mapped for the kernel (buffer ring and buffers): page aligned, outside the
 // allocator so it does not show up as used_memory.
 class Mapping {
@@ -537,9 +544,7 @@ int UringLoop::enter(int timeout_ms, unsigned batch) {
     // inline and count towards min_complete), but after the batch window return with whatever
     // has arrived (IORING_FEAT_MIN_TIMEOUT; liburing 2.3 calls the field `pad`).
     const unsigned want = sends_queued_ + batch;
-    __kernel_timespec ts{};
-    ts.tv_sec = timeout_ms / 1000;
-    ts.tv_nsec = static_cast<long long>(timeout_ms % 1000) * 1000000;
+    __kernel_timespec ts = kernel_timespec(timeout_ms);
     io_uring_getevents_arg arg{};
     arg.pad = static_cast<uint32_t>(batcher_.window_us());
     arg.ts = timeout_ms >= 0 ? reinterpret_cast<uint64_t>(&ts) : 0;
@@ -557,9 +562,7 @@ int UringLoop::enter(int timeout_ms, unsigned batch) {
   } else if (timeout_ms < 0) {
     r = io_uring_submit_and_wait(&ring_, 1);
   } else {
-    __kernel_timespec ts{};
-    ts.tv_sec = timeout_ms / 1000;
-    ts.tv_nsec = static_cast<long long>(timeout_ms % 1000) * 1000000;
+    __kernel_timespec ts = kernel_timespec(timeout_ms);
     io_uring_cqe* cqe = nullptr;
     r = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
   }
@@ -758,8 +761,9 @@ void UringLoop::run_once(int timeout_ms) {
   // are only produced on entry. wait() has handled the completions when it returns.
   // While batching, a spin would end at the first completion and defeat the batch: the
   // batched wait takes its place (its wake-up is shared by the whole batch).
-  batch_ = batcher_.plan(stats_);
-  if (batch_ > 0 && timeout_ms != 0) {
+  // Planned only for a wait that may sleep, as EventLoop does (a poll has nothing to batch).
+  batch_ = timeout_ms != 0 ? batcher_.plan(stats_) : 0;
+  if (batch_ > 0) {
     const int64_t t0 = mono_us();
     wait(timeout_ms);
     stats_.wait_us += static_cast<uint64_t>(mono_us() - t0);

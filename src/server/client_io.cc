@@ -16,6 +16,8 @@ namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;  // PROTO_IOBUF_LEN
 constexpr int kMaxIov = 64;
+// Parked clients are run in chunks this big, each chunk's first keys prefetched together.
+constexpr size_t kPrefetchChunk = 32;
 
 // The socket half of a read: touches only c, so an I/O helper may run it.
 void read_socket(Client& c) {
@@ -135,13 +137,10 @@ size_t Server::prefetch_keys(Client& c) {
   std::string_view keys[kBatch];
   size_t n = resp::peek_keys(c.query.unread(), keys);
   if (n < 2) return n;  // a lone command gains nothing from a hint
+  store::KeyPrefetch<kBatch> batch;
   const store::Db& db = *dbs_[static_cast<size_t>(c.db_index)];
-  uint64_t hashes[kBatch];
-  for (size_t i = 0; i < n; i++) {
-    hashes[i] = store::Db::key_hash(keys[i]);
-    db.prefetch_slot(hashes[i]);
-  }
-  for (size_t i = 0; i < n; i++) db.prefetch_entry(hashes[i]);
+  for (size_t i = 0; i < n; i++) batch.add(db, keys[i]);
+  batch.finish();
   return n;
 }
 
@@ -210,10 +209,9 @@ void Server::handle_parked_reads() {
   }
   // Commands run in arrival order; one may kill a client further down the list (it stays
   // allocated until free_closing_clients), whose bytes are then dropped.
-  constexpr size_t kChunk = 32;
-  for (size_t start = 0; start < parked_reads_.size(); start += kChunk) {
+  for (size_t start = 0; start < parked_reads_.size(); start += kPrefetchChunk) {
     std::span<Client* const> chunk(parked_reads_.data() + start,
-                                   std::min(kChunk, parked_reads_.size() - start));
+                                   std::min(kPrefetchChunk, parked_reads_.size() - start));
     if (chunk.size() >= 2) prefetch_first_keys(chunk);
     for (Client* c : chunk) {
       c->read_parked = false;
@@ -229,21 +227,16 @@ void Server::handle_parked_reads() {
 
 // The cross-client form of prefetch_keys: the first key of each client's next command.
 void Server::prefetch_first_keys(std::span<Client* const> clients) {
-  uint64_t hashes[32];
-  const store::Db* dbs[32];
-  size_t n = 0;
+  store::KeyPrefetch<kPrefetchChunk> batch;
   for (Client* c : clients) {
-    if (n == std::size(hashes)) break;
+    if (batch.full()) break;
     std::string_view key;
     if (c->io.read_bytes <= 0 || c->parser.in_multibulk() ||
         resp::peek_keys(c->query.unread(), {&key, 1}) != 1)
       continue;
-    dbs[n] = dbs_[static_cast<size_t>(c->db_index)].get();
-    hashes[n] = store::Db::key_hash(key);
-    dbs[n]->prefetch_slot(hashes[n]);
-    n++;
+    batch.add(*dbs_[static_cast<size_t>(c->db_index)], key);
   }
-  for (size_t i = 0; i < n; i++) dbs[i]->prefetch_entry(hashes[i]);
+  batch.finish();
 }
 
 void Server::handle_pending_writes() {
