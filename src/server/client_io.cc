@@ -137,10 +137,13 @@ size_t Server::prefetch_keys(Client& c) {
   std::string_view keys[kBatch];
   size_t n = resp::peek_keys(c.query.unread(), keys);
   if (n < 2) return n;  // a lone command gains nothing from a hint
-  store::KeyPrefetch<kBatch> batch;
   const store::Db& db = *dbs_[static_cast<size_t>(c.db_index)];
-  for (size_t i = 0; i < n; i++) batch.add(db, keys[i]);
-  batch.finish();
+  uint64_t hashes[kBatch];
+  for (size_t i = 0; i < n; i++) {
+    hashes[i] = store::Db::key_hash(keys[i]);
+    db.prefetch_slot(hashes[i]);
+  }
+  for (size_t i = 0; i < n; i++) db.prefetch_entry(hashes[i]);
   return n;
 }
 
@@ -226,17 +229,24 @@ void Server::handle_parked_reads() {
 }
 
 // The cross-client form of prefetch_keys: the first key of each client's next command.
+// Both stay two plain loops over local arrays: a shared helper class holding the arrays
+// let GCC 12 drop the entry prefetches altogether (+13% CPU on pipelined GET, measured).
 void Server::prefetch_first_keys(std::span<Client* const> clients) {
-  store::KeyPrefetch<kPrefetchChunk> batch;
+  uint64_t hashes[kPrefetchChunk];
+  const store::Db* dbs[kPrefetchChunk];
+  size_t n = 0;
   for (Client* c : clients) {
-    if (batch.full()) break;
+    if (n == std::size(hashes)) break;
     std::string_view key;
     if (c->io.read_bytes <= 0 || c->parser.in_multibulk() ||
         resp::peek_keys(c->query.unread(), {&key, 1}) != 1)
       continue;
-    batch.add(*dbs_[static_cast<size_t>(c->db_index)], key);
+    dbs[n] = dbs_[static_cast<size_t>(c->db_index)].get();
+    hashes[n] = store::Db::key_hash(key);
+    dbs[n]->prefetch_slot(hashes[n]);
+    n++;
   }
-  batch.finish();
+  for (size_t i = 0; i < n; i++) dbs[i]->prefetch_entry(hashes[i]);
 }
 
 void Server::handle_pending_writes() {

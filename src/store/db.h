@@ -84,7 +84,8 @@ class Db {
   uint32_t lru_clock() const { return static_cast<uint32_t>((*now_ms_ / 1000) & 0xffffff); }
   // No expiry side effects; an expired key is still returned (for SCAN/KEYS filtering).
   Entry* peek(std::string_view key) { return keys_.find(key); }
-  // Cache hints for a batch of keys about to be looked up: see KeyPrefetch below.
+  // Cache hints for a batch of keys about to be looked up (see Dict::prefetch_slot):
+  // prefetch_slot(h) for every key of the batch, then prefetch_entry(h) for every key.
   static uint64_t key_hash(std::string_view key) { return EntryTraits::hash(key); }
   void prefetch_slot(uint64_t h) const { keys_.prefetch_slot(h); }
   void prefetch_entry(uint64_t h) const { keys_.prefetch_node(h); }
@@ -152,32 +153,6 @@ class Db {
   int64_t avg_ttl_ms_ = 0;
   std::mt19937_64 rng_;
   ExpiredHook expired_hook_;
-};
-
-// Up to N keys about to be looked up (the keys of a pipeline, or the next key of each
-// client read in one iteration), possibly in different databases. add() hashes a key and
-// prefetches its hash slot; finish() then prefetches each entry, reading slots that are
-// by then on their way, so the two cache misses of every lookup overlap across the batch
-// (Dict::prefetch_slot).
-template <size_t N>
-class KeyPrefetch {
- public:
-  bool full() const { return n_ == N; }
-  size_t size() const { return n_; }
-  void add(const Db& db, std::string_view key) {
-    dbs_[n_] = &db;
-    hashes_[n_] = Db::key_hash(key);
-    db.prefetch_slot(hashes_[n_]);
-    n_++;
-  }
-  void finish() const {
-    for (size_t i = 0; i < n_; i++) dbs_[i]->prefetch_entry(hashes_[i]);
-  }
-
- private:
-  const Db* dbs_[N];
-  uint64_t hashes_[N];
-  size_t n_ = 0;
 };
 
 }  // namespace rkv::store
