@@ -78,5 +78,11 @@ std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> string_commands();
 std::span<const CommandSpec> keys_commands();
 std::span<const CommandSpec> server_commands();
+std::span<const CommandSpec> list_commands();
+std::span<const CommandSpec> hash_commands();
+std::span<const CommandSpec> set_commands();
+std::span<const CommandSpec> zset_commands();
+std::span<const CommandSpec> bitmap_commands();
+std::span<const CommandSpec> hyperloglog_commands();
 
 }  // namespace rkv::server

@@ -316,6 +316,8 @@ const std::vector<Param>& params() {
       A(I("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, INT_MAX),
         "hash-max-ziplist-value"),
       I("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT_MAX),
+      I("set-max-listpack-entries", &Config::set_max_listpack_entries, 0, INT_MAX),
+      I("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT_MAX),
       A(I("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0, INT_MAX),
         "zset-max-ziplist-entries"),
       A(I("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT_MAX),

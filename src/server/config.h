@@ -65,6 +65,8 @@ struct Config {
   int hash_max_listpack_entries = 512;
   int hash_max_listpack_value = 64;
   int set_max_intset_entries = 512;
+  int set_max_listpack_entries = 128;  // Redis 7.2's; 7.0 goes intset -> hashtable
+  int set_max_listpack_value = 64;
   int zset_max_listpack_entries = 128;
   int zset_max_listpack_value = 64;
   int hll_sparse_max_bytes = 3000;

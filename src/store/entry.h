@@ -64,6 +64,13 @@ class Entry {
   void set_int_value(int64_t v) { std::memcpy(value_data(), &v, sizeof(v)); }
   void* object() const;        // REQUIRES: a heap encoding
   void set_object(void* obj);  // REQUIRES: a heap encoding
+  // Converts between heap encodings of one type (listpack -> hashtable...): the caller
+  // has already built the new object and passes it in; the old one is its to free.
+  // REQUIRES: both encodings keep a heap object (not kInt/kEmbstr).
+  void set_encoding(Encoding enc, void* obj) {
+    meta_ = (meta_ & ~0xf0u) | (static_cast<uint32_t>(enc) << 4);
+    set_object(obj);
+  }
   BlobString* blob() const { return static_cast<BlobString*>(object()); }
 
   // Bytes this entry and its value occupy in the allocator (MEMORY USAGE, DEBUG OBJECT).

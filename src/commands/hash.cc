@@ -1,0 +1,10 @@
+// hash family: commands land here (issue #4).
+#include "server/command.h"
+
+namespace rkv::server {
+
+std::span<const CommandSpec> hash_commands() {
+  return {};
+}
+
+}  // namespace rkv::server

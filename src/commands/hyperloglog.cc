@@ -1,0 +1,10 @@
+// hyperloglog family: commands land here (issue #4).
+#include "server/command.h"
+
+namespace rkv::server {
+
+std::span<const CommandSpec> hyperloglog_commands() {
+  return {};
+}
+
+}  // namespace rkv::server

@@ -1,0 +1,10 @@
+// zset family: commands land here (issue #4).
+#include "server/command.h"
+
+namespace rkv::server {
+
+std::span<const CommandSpec> zset_commands() {
+  return {};
+}
+
+}  // namespace rkv::server
