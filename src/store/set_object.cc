@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/memory.h"
+
 namespace rkv::store {
 namespace {
 
@@ -73,7 +75,8 @@ size_t SetObject::size() const {
 size_t SetObject::allocated_bytes() const {
   if (const auto* is = std::get_if<Intset>(&rep_)) return is->allocated_bytes();
   if (const auto* lp = std::get_if<Listpack>(&rep_)) return lp->allocated_bytes();
-  return std::get<Table>(rep_)->allocated_bytes();
+  const Table& t = std::get<Table>(rep_);
+  return allocation_size(t.get()) + t->allocated_bytes();
 }
 
 bool SetObject::contains(std::string_view m) {

@@ -58,13 +58,15 @@ bool StringSet::remove(std::string_view m) {
 
 // Dict::random_node picks a bucket, then a chain element, so a member sharing its bucket
 // with two others is drawn a third as often as one alone: SRANDMEMBER and SPOP would be
-// visibly unfair. Instead a random bucket is kept with probability min(1, L/kMaxChain)
-// for a chain of length L and one of its members taken uniformly, so every member of a
-// chain of up to kMaxChain (all but a fraction of a percent at the table's load) is drawn
-// with the same probability. The cost is kMaxChain / load bucket probes on average: 4 to
-// 8 at the load a growing table has, at most 40 at the 10% fill below which it shrinks.
+// visibly unfair. Instead a random bucket is kept with probability L/kMaxChain for a chain
+// of length L, and one of its members taken uniformly: every member of a chain of up to
+// kMaxChain is then drawn with the same probability. At the load of a table (at most one
+// member per bucket on average) a chain of 9 or more has a probability of about 1e-6; a
+// smaller bound lets long chains show (4 made a 1000-member set fail a chi-square test).
+// The cost is kMaxChain / load bucket probes on average: 8 to 16 at the load of a growing
+// table, up to 80 at the 10% fill below which removals shrink it.
 std::string_view StringSet::random(std::mt19937_64& rng) {
-  constexpr size_t kMaxChain = 4;
+  constexpr size_t kMaxChain = 8;
   constexpr size_t kKeep = 64;
   const Node* seen[kKeep];
   for (;;) {
@@ -84,7 +86,7 @@ std::string_view StringSet::random(std::mt19937_64& rng) {
 }
 
 size_t StringSet::allocated_bytes() const {
-  size_t total = allocation_size(this) + dict_.bucket_bytes();
+  size_t total = dict_.bucket_bytes();
   constexpr size_t kExactUpTo = 1024;
   constexpr size_t kSamples = 512;
   if (size() <= kExactUpTo) {

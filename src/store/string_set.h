@@ -50,8 +50,8 @@ class StringSet {
     return dict_.scan(cursor, [&fn](const Node& n) { fn(n.member()); });
   }
 
-  // Bytes held in the allocator: this object, the bucket arrays and the members (sampled
-  // for large sets, as Redis's MEMORY USAGE samples).
+  // Bytes held in the allocator for the bucket arrays and the members (sampled for large
+  // sets, as Redis's MEMORY USAGE samples); not the StringSet object itself.
   size_t allocated_bytes() const;
 
  private:
