@@ -263,6 +263,18 @@ void srandmember_count(CommandContext& ctx) {
   if (!distinct || want == 1) {
     // Repeats allowed: independent draws, in draw order.
     ctx.reply.array(want);
+    if (set->encoding() == store::Encoding::kListpack && want > size) {
+      // A listpack draw walks to its index; index a copy instead (at most 128 members by
+      // default, where the draws can be millions).
+      std::vector<std::string> all;
+      all.reserve(size);
+      set->for_each([&](std::string_view m) {
+        all.emplace_back(m);
+        return true;
+      });
+      while (want--) ctx.reply.bulk(all[rng()() % size]);
+      return;
+    }
     while (want--) ctx.reply.bulk(set->random(rng(), scratch).text);
     return;
   }
