@@ -187,30 +187,29 @@ void spop_count(CommandContext& ctx) {
     // Few to pop: draw and remove them one by one.
     std::string member;
     for (uint64_t i = 0; i < want; i++) {
-      member.assign(set->random(rng(), scratch).text);
+      member.assign(set->random(rng(), scratch));
       ctx.reply.bulk(member);
       set->remove(member);
     }
     return;
   }
   // Most of the set goes: move the few that stay into a new set, reply what is left in
-  // the old one and keep the new one. Like Redis 7.2, the new set starts as an intset
-  // when the first survivor is stored as an integer, as a listpack otherwise.
+  // the old one and keep the new one. Like Redis 7.2, the new set is an intset when the
+  // old one was, a listpack otherwise (converted up as members arrive if need be).
   SetLimits lim = limits(ctx);
-  std::optional<SetObject> kept;
+  SetObject kept =
+      set->encoding() == store::Encoding::kIntset ? SetObject() : SetObject::create("", 1, lim);
   std::string member;
   for (uint64_t i = 0; i < remaining; i++) {
-    SetObject::Member m = set->random(rng(), scratch);
-    member.assign(m.text);
-    if (!kept) kept = m.is_int ? SetObject() : SetObject::create("", 1, lim);
-    kept->add(member, lim);
+    member.assign(set->random(rng(), scratch));
+    kept.add(member, lim);
     set->remove(member);
   }
   set->for_each([&](std::string_view m) {
     ctx.reply.bulk(m);
     return true;
   });
-  *set = std::move(*kept);
+  *set = std::move(kept);
 }
 
 void spop(CommandContext& ctx) {
@@ -228,7 +227,7 @@ void spop(CommandContext& ctx) {
   }
   BorrowedSet set(e);
   SetObject::Scratch scratch;
-  std::string member(set->random(rng(), scratch).text);
+  std::string member(set->random(rng(), scratch));
   set->remove(member);
   bool now_empty = set->empty();
   set.done();
@@ -275,7 +274,7 @@ void srandmember_count(CommandContext& ctx) {
       while (want--) ctx.reply.bulk(all[rng()() % size]);
       return;
     }
-    while (want--) ctx.reply.bulk(set->random(rng(), scratch).text);
+    while (want--) ctx.reply.bulk(set->random(rng(), scratch));
     return;
   }
   if (want >= size) {
@@ -306,7 +305,7 @@ void srandmember_count(CommandContext& ctx) {
   } else {
     std::unordered_set<std::string> seen;
     while (picked.size() < want) {
-      std::string_view m = set->random(rng(), scratch).text;
+      std::string_view m = set->random(rng(), scratch);
       if (seen.emplace(m).second) picked.emplace_back(m);
     }
   }
@@ -327,7 +326,7 @@ void srandmember(CommandContext& ctx) {
     return;
   }
   SetObject::Scratch scratch;
-  ctx.reply.bulk(BorrowedSet(e)->random(rng(), scratch).text);
+  ctx.reply.bulk(BorrowedSet(e)->random(rng(), scratch));
 }
 
 // ---- SMOVE -----------------------------------------------------------------------------

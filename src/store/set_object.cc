@@ -160,15 +160,14 @@ void SetObject::compact(const SetLimits& limits) {
   if (encoding_rank(fresh.encoding()) < encoding_rank(encoding())) *this = std::move(fresh);
 }
 
-SetObject::Member SetObject::random(std::mt19937_64& rng, Scratch& scratch) {
+std::string_view SetObject::random(std::mt19937_64& rng, Scratch& scratch) {
   if (auto* is = std::get_if<Intset>(&rep_))
-    return {{scratch, format_int64(is->random(rng), scratch)}, true};
+    return {scratch, format_int64(is->random(rng), scratch)};
   if (auto* lp = std::get_if<Listpack>(&rep_)) {
     Listpack::Pos p = lp->seek(static_cast<int64_t>(rng() % lp->size()));
-    Listpack::Value v = lp->get(p, scratch);
-    return {v.sv, v.is_int};
+    return lp->get(p, scratch).sv;
   }
-  return {std::get<Table>(rep_)->random(rng), false};
+  return std::get<Table>(rep_)->random(rng);
 }
 
 void SetObject::convert_to_listpack() {

@@ -44,13 +44,6 @@ struct SetLimits {
 class SetObject {
  public:
   using Scratch = char[kMaxInt64Chars];
-  // A member as stored: its text (an integer is formatted into the caller's scratch) and
-  // whether the encoding holds it as an integer (intset, or a listpack integer entry).
-  struct Member {
-    std::string_view text;
-    bool is_int = false;
-  };
-
   SetObject() = default;  // an empty intset
   // The encoding Redis 7.2 gives a new set whose first member is `first`, about to get
   // size_hint members (setTypeCreate): intset, listpack or hashtable.
@@ -77,9 +70,9 @@ class SetObject {
   // (a computed result that shrank after being built, e.g. SDIFF by removal).
   void compact(const SetLimits& limits);
 
-  // A member chosen uniformly at random. The text views the set (or scratch) and is valid
-  // until the set changes. REQUIRES: !empty()
-  Member random(std::mt19937_64& rng, Scratch& scratch);
+  // A member chosen uniformly at random. The view is into the set (or scratch, where an
+  // integer is formatted) and is valid until the set changes. REQUIRES: !empty()
+  std::string_view random(std::mt19937_64& rng, Scratch& scratch);
 
   // fn(std::string_view member) for each member in the encoding's order (ascending for an
   // intset); fn returns false to stop early. The set must not change meanwhile.

@@ -351,6 +351,14 @@ TEST_P(SetTest, SpopKeepsSurvivorsInASmallEncoding) {
   fill("t", "", 100);
   EXPECT_EQ(list({"SPOP", "t", "99"}).size(), 99u);
   EXPECT_EQ(encoding("t"), "intset");
+  // A listpack's survivors stay a listpack, even when they are all integers.
+  fill("u", "", 100);
+  sadd("u", {"x"});
+  ASSERT_EQ(encoding("u"), "listpack");
+  conn().cmd({"SREM", "u", "x"});
+  EXPECT_EQ(list({"SPOP", "u", "99"}).size(), 99u);
+  EXPECT_EQ(encoding("u"), "listpack");
+  EXPECT_EQ(scard("u"), 1);
 }
 
 TEST_P(SetTest, SpopSingleDrainsTheSet) {
