@@ -79,6 +79,8 @@ class StringSet {
     static Node*& next(Node& n) { return n.next; }
   };
 
+  void tighten();
+
   Dict<Node, Traits> dict_;
 };
 

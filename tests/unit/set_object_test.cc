@@ -405,6 +405,19 @@ TEST(StringSet, AddRemoveAndShrink) {
   for (int i = 99990; i < 100000; i++) EXPECT_TRUE(s.contains("member:" + std::to_string(i)));
 }
 
+TEST(StringSet, DrawsFromADrainedTableTightenItFirst) {
+  StringSet s;
+  for (int i = 0; i < 200000; i++) s.add("member:" + std::to_string(i));
+  // Removals alone leave a shrink mid-rehash with far more buckets than members.
+  for (int i = 10; i < 200000; i++) s.remove("member:" + std::to_string(i));
+  EXPECT_GT(s.allocated_bytes(), 100000u);
+  std::mt19937_64 rng(5);
+  std::string_view m = s.random(rng);
+  EXPECT_EQ(m.substr(0, 7), "member:");
+  // At most 16 buckets per member remain (plus the ten 32-byte nodes).
+  EXPECT_LE(s.allocated_bytes(), 16u * 10 * 8 + 10 * 32);
+}
+
 TEST(StringSet, MemberLengthsAcrossVarintWidths) {
   StringSet s;
   std::vector<std::string> ms;
