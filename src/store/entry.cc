@@ -197,6 +197,7 @@ size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
 }
 
 size_t object_free_effort(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return set_free_effort(enc, obj);
   return 1;  // strings are one allocation; each collection type adds its case
 }
 

@@ -205,4 +205,9 @@ size_t set_allocated_bytes(Encoding enc, const void* obj) {
   return n;
 }
 
+size_t set_free_effort(Encoding enc, const void* obj) {
+  if (enc != Encoding::kHashtable) return 1;
+  return static_cast<const StringSet*>(obj)->size();
+}
+
 }  // namespace rkv::store

@@ -129,6 +129,8 @@ uint64_t SetObject::scan(uint64_t cursor, Fn&& fn) const {
 void destroy_set(Encoding enc, void* obj);
 void* clone_set(Encoding enc, const void* obj);
 size_t set_allocated_bytes(Encoding enc, const void* obj);
+// Lazy free's unit: one per member of a hashtable, 1 for the single block of the others.
+size_t set_free_effort(Encoding enc, const void* obj);
 
 // An Entry's set borrowed for one command: the object is taken out of the entry and put
 // back, with its possibly new encoding and address, when the borrow ends. End it (scope

@@ -3,6 +3,8 @@
 // SRANDMEMBER strategies (uniqueness, distribution), SSCAN across rehashing, and sets of
 // 100,000 members. Exact replies come from redis-server 7.0 (tests/compat/set.txt holds
 // the byte-for-byte comparison); what 7.0 cannot show (listpack sets, random members) is here.
+#include <unistd.h>
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -534,6 +536,18 @@ TEST_P(SetTest, KeyspaceCommands) {
   EXPECT_EQ(integer(conn().cmd({"DBSIZE"})), 0);
   conn().cmd({"SELECT", "1"});
   EXPECT_EQ(scard("h2"), 200);
+}
+
+TEST_P(SetTest, LargeSetsAreFreedOffThread) {
+  auto freed = [&] { return std::stoll(info_field(conn(), "memory", "lazyfreed_objects")); };
+  fill("small", "", 500);  // an intset: one block, freed inline whatever its size
+  fill("big", "m", 1000);  // a hashtable of 1000 members: above LAZYFREE_THRESHOLD (64)
+  EXPECT_EQ(integer(conn().cmd({"UNLINK", "small"})), 1);
+  EXPECT_EQ(freed(), 0);
+  EXPECT_EQ(integer(conn().cmd({"UNLINK", "big"})), 1);
+  for (int i = 0; i < 200 && freed() == 0; i++) usleep(10000);
+  EXPECT_EQ(freed(), 1);
+  EXPECT_EQ(integer(conn().cmd({"EXISTS", "big"})), 0);
 }
 
 RKV_INSTANTIATE_IO_MODES(SetTest);
