@@ -14,6 +14,7 @@
 #include "server/client.h"
 #include "server/command.h"
 #include "server/errors.h"
+#include "server/key_specs.h"
 #include "server/server.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -585,9 +586,9 @@ const CommandSpec kKeysCommands[] = {
     {"persist", 2, kWrite | kFast, 1, 1, 1, persist, kWriteFast, "generic", "2.2.0",
      "Remove the expiration from a key", "O(1)"},
     {"rename", 3, kWrite, 1, 2, 1, rename, "@keyspace @write @slow", "generic", "1.0.0",
-     "Rename a key", "O(1)"},
+     "Rename a key", "O(1)", kNoSubcommands, kKeysRename},
     {"renamenx", 3, kWrite | kFast, 1, 2, 1, renamenx, kWriteFast, "generic", "1.0.0",
-     "Rename a key, only if the new key does not exist", "O(1)"},
+     "Rename a key, only if the new key does not exist", "O(1)", kNoSubcommands, kKeysRenamenx},
     {"keys", 2, kReadonly, 0, 0, 0, keys, "@keyspace @read @slow @dangerous", "generic", "1.0.0",
      "Find all keys matching the given pattern",
      "O(N) with N being the number of keys in the database, under the assumption that the key "
@@ -603,7 +604,8 @@ const CommandSpec kKeysCommands[] = {
     {"copy", -3, kWrite | kDenyOom, 1, 2, 1, copy, "@keyspace @write @slow", "generic", "6.2.0",
      "Copy a key",
      "O(N) worst case for collections, where N is the number of nested items. O(1) for string "
-     "values."},
+     "values.",
+     kNoSubcommands, kKeysCopy},
     {"touch", -2, kReadonly | kFast, 1, -1, 1, touch, kReadFast, "generic", "3.2.1",
      "Alters the last access time of a key(s). Returns the number of existing keys specified.",
      "O(N) where N is the number of keys that will be touched."},

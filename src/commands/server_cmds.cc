@@ -14,6 +14,7 @@
 #include "server/command.h"
 #include "server/command_args.h"
 #include "server/errors.h"
+#include "server/key_specs.h"
 #include "server/server.h"
 #include "util/clock.h"
 #include "util/glob.h"
@@ -468,6 +469,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
+    {kNoMandatoryKeys, "no_mandatory_keys"},
     {kNoMulti, "no_multi"},
     {kAllowBusy, "allow_busy"},
 };
@@ -513,39 +515,107 @@ std::vector<std::string_view> key_spec_flags(const Command& cmd) {
   return {"RW", "update"};
 }
 
-void reply_key_specs(resp::Reply& r, const Command& cmd) {
-  const CommandSpec& s = *cmd.spec;
-  if (s.first_key <= 0) {
-    r.set(0);
-    return;
+// One key spec as COMMAND INFO shows it: a map of (notes,) flags, begin_search, find_keys.
+void reply_key_spec(resp::Reply& r, const KeySpec& ks, std::span<const std::string_view> flags) {
+  r.map(ks.notes.empty() ? 3 : 4);
+  if (!ks.notes.empty()) {
+    r.bulk("notes");
+    r.bulk(ks.notes);
   }
-  r.set(1);
-  r.map(3);
   r.bulk("flags");
-  auto flags = key_spec_flags(cmd);
   r.set(flags.size());
   for (auto f : flags) r.simple(f);
   r.bulk("begin_search");
   r.map(2);
   r.bulk("type");
-  r.bulk("index");
-  r.bulk("spec");
-  r.map(1);
-  r.bulk("index");
-  r.integer(s.first_key);
+  switch (ks.begin) {
+    case KeySpec::Begin::kIndex:
+      r.bulk("index");
+      r.bulk("spec");
+      r.map(1);
+      r.bulk("index");
+      r.integer(ks.index);
+      break;
+    case KeySpec::Begin::kKeyword:
+      r.bulk("keyword");
+      r.bulk("spec");
+      r.map(2);
+      r.bulk("keyword");
+      r.bulk(ks.keyword);
+      r.bulk("startfrom");
+      r.integer(ks.index);
+      break;
+    case KeySpec::Begin::kUnknown:
+      r.bulk("unknown");
+      r.bulk("spec");
+      r.map(0);
+      break;
+  }
   r.bulk("find_keys");
   r.map(2);
   r.bulk("type");
-  r.bulk("range");
-  r.bulk("spec");
-  r.map(3);
-  r.bulk("lastkey");
+  switch (ks.find) {
+    case KeySpec::Find::kRange:
+      r.bulk("range");
+      r.bulk("spec");
+      r.map(3);
+      r.bulk("lastkey");
+      r.integer(ks.lastkey);
+      r.bulk("keystep");
+      r.integer(ks.keystep);
+      r.bulk("limit");
+      r.integer(ks.limit);
+      break;
+    case KeySpec::Find::kKeynum:
+      r.bulk("keynum");
+      r.bulk("spec");
+      r.map(3);
+      r.bulk("keynumidx");
+      r.integer(ks.keynumidx);
+      r.bulk("firstkey");
+      r.integer(ks.firstkey);
+      r.bulk("keystep");
+      r.integer(ks.keystep);
+      break;
+    case KeySpec::Find::kUnknown:
+      r.bulk("unknown");
+      r.bulk("spec");
+      r.map(0);
+      break;
+  }
+}
+
+// A row without key specs: one range spec built from its triple, flags from the extras.
+KeySpec legacy_key_spec(const Command& cmd) {
+  const CommandSpec& s = *cmd.spec;
   // A range's last key counts from the first key; negative values count from the end.
-  r.integer(s.last_key >= 0 ? s.last_key - s.first_key : s.last_key);
-  r.bulk("keystep");
-  r.integer(s.key_step);
-  r.bulk("limit");
-  r.integer(0);
+  return key_range({}, s.first_key, s.last_key >= 0 ? s.last_key - s.first_key : s.last_key,
+                   s.key_step);
+}
+
+void reply_key_specs(resp::Reply& r, const Command& cmd) {
+  const CommandSpec& s = *cmd.spec;
+  if (!s.key_specs.empty()) {
+    r.set(s.key_specs.size());
+    for (const KeySpec& ks : s.key_specs) reply_key_spec(r, ks, split_words(ks.flags));
+    return;
+  }
+  if (s.first_key <= 0) {
+    r.set(0);
+    return;
+  }
+  r.set(1);
+  reply_key_spec(r, legacy_key_spec(cmd), key_spec_flags(cmd));
+}
+
+// Flags in kFlagNames order, with movablekeys where Redis prints it (before allow_busy).
+std::vector<std::string_view> command_flag_names(const Command& cmd) {
+  std::vector<std::string_view> out;
+  for (auto& [bit, name] : kFlagNames) {
+    if (bit == kAllowBusy && cmd.keys.movable) out.push_back("movablekeys");
+    if (cmd.spec->flags & bit) out.push_back(name);
+  }
+  return out;
 }
 
 void reply_command_info(resp::Reply& r, const Command& cmd) {
@@ -553,14 +623,12 @@ void reply_command_info(resp::Reply& r, const Command& cmd) {
   r.array(10);
   r.bulk(cmd.full_name);
   r.integer(s.arity);
-  size_t nflags = 0;
-  for (auto& [bit, name] : kFlagNames) nflags += (s.flags & bit) ? 1 : 0;
-  r.set(nflags);
-  for (auto& [bit, name] : kFlagNames)
-    if (s.flags & bit) r.simple(name);
-  r.integer(s.first_key);
-  r.integer(s.last_key);
-  r.integer(s.key_step);
+  auto flags = command_flag_names(cmd);
+  r.set(flags.size());
+  for (auto f : flags) r.simple(f);
+  r.integer(cmd.keys.first_key);
+  r.integer(cmd.keys.last_key);
+  r.integer(cmd.keys.key_step);
   auto cats = acl_categories(s);
   r.set(cats.size());
   std::string cat;
@@ -727,9 +795,10 @@ void command_list(CommandContext& ctx) {
   for (auto n : names) ctx.reply.bulk(n);
 }
 
-// Resolves `COMMAND GETKEYS cmd args...` to the command and its key positions; replies
-// Redis's error and returns nullptr when that is not possible.
-const Command* command_key_positions(CommandContext& ctx, std::vector<size_t>* pos) {
+// Resolves `COMMAND GETKEYS cmd args...` to the command and its keys; replies Redis's
+// error and returns nullptr when that is not possible. An empty *keys with a command
+// means "no keys, and that is fine" (no_mandatory_keys: EVAL with numkeys 0).
+const Command* command_keys(CommandContext& ctx, std::vector<KeyRef>* keys) {
   std::span<const std::string_view> args = ctx.argv.subspan(2);
   const CommandTable& table = ctx.server.commands();
   const Command* cmd = table.find(args[0]);
@@ -739,7 +808,7 @@ const Command* command_key_positions(CommandContext& ctx, std::vector<size_t>* p
     return nullptr;
   }
   const CommandSpec& s = *cmd->spec;
-  if (s.first_key <= 0) {
+  if (s.key_specs.empty() && s.first_key <= 0 && !s.get_keys) {
     ctx.reply.error("ERR The command has no key arguments");
     return nullptr;
   }
@@ -748,10 +817,14 @@ const Command* command_key_positions(CommandContext& ctx, std::vector<size_t>* p
     ctx.reply.error("ERR Invalid number of arguments specified for command");
     return nullptr;
   }
-  int last = s.last_key >= 0 ? s.last_key : argc + s.last_key;
-  for (int i = s.first_key; i <= last && i < argc; i += std::max(1, s.key_step))
-    pos->push_back(static_cast<size_t>(i));
-  if (pos->empty()) {
+  if (!s.key_specs.empty()) {
+    *keys = find_keys(s, s.key_specs, args);
+  } else {
+    // Rows with only the triple: one range spec, its flags from the extras table.
+    KeySpec legacy = legacy_key_spec(*cmd);
+    *keys = find_keys(s, {&legacy, 1}, args);
+  }
+  if (keys->empty() && !(s.flags & kNoMandatoryKeys)) {
     ctx.reply.error("ERR Invalid arguments specified for command");
     return nullptr;
   }
@@ -759,21 +832,24 @@ const Command* command_key_positions(CommandContext& ctx, std::vector<size_t>* p
 }
 
 void command_getkeys(CommandContext& ctx) {
-  std::vector<size_t> pos;
-  if (!command_key_positions(ctx, &pos)) return;
-  ctx.reply.array(pos.size());
-  for (size_t p : pos) ctx.reply.bulk(ctx.arg(2 + p));
+  std::vector<KeyRef> keys;
+  if (!command_keys(ctx, &keys)) return;
+  ctx.reply.array(keys.size());
+  for (const KeyRef& k : keys) ctx.reply.bulk(ctx.arg(2 + static_cast<size_t>(k.pos)));
 }
 
 void command_getkeysandflags(CommandContext& ctx) {
-  std::vector<size_t> pos;
-  const Command* cmd = command_key_positions(ctx, &pos);
+  std::vector<KeyRef> keys;
+  const Command* cmd = command_keys(ctx, &keys);
   if (!cmd) return;
-  auto flags = key_spec_flags(*cmd);
-  ctx.reply.array(pos.size());
-  for (size_t p : pos) {
+  const bool legacy = cmd->spec->key_specs.empty();
+  ctx.reply.array(keys.size());
+  for (const KeyRef& k : keys) {
     ctx.reply.array(2);
-    ctx.reply.bulk(ctx.arg(2 + p));
+    ctx.reply.bulk(ctx.arg(2 + static_cast<size_t>(k.pos)));
+    // A key found by a legacy row's range carries the extras' flags; one found by a
+    // get_keys fallback carries what that fallback said (possibly nothing).
+    auto flags = legacy && !cmd->spec->get_keys ? key_spec_flags(*cmd) : split_words(k.flags);
     ctx.reply.set(flags.size());
     for (auto f : flags) ctx.reply.simple(f);
   }

@@ -22,6 +22,7 @@
 #include "commands/typed_lookup.h"
 #include "server/command.h"
 #include "server/errors.h"
+#include "server/key_specs.h"
 #include "server/server.h"
 #include "store/set_object.h"
 #include "util/glob.h"
@@ -708,22 +709,26 @@ const CommandSpec kSetCommands[] = {
      "Without the count argument O(1), otherwise O(N) where N is the absolute value of the "
      "passed count."},
     {"smove", 4, kWrite | kFast, 1, 2, 1, smove, kWriteFast, "set", "1.0.0",
-     "Move a member from one set to another", "O(1)"},
+     "Move a member from one set to another", "O(1)", kNoSubcommands, kKeysSmove},
     {"sinter", -2, kReadonly, 1, -1, 1, sinter, kReadSlow, "set", "1.0.0",
      "Intersect multiple sets", kInterComplexity},
     // The keys follow numkeys (movable keys), so the fixed key range is empty, as in Redis.
     {"sintercard", -3, kReadonly, 0, 0, 0, sintercard, kReadSlow, "set", "7.0.0",
-     "Intersect multiple sets and return the cardinality of the result", kInterComplexity},
+     "Intersect multiple sets and return the cardinality of the result", kInterComplexity,
+     kNoSubcommands, kKeysSintercard},
     {"sunion", -2, kReadonly, 1, -1, 1, sunion, kReadSlow, "set", "1.0.0", "Add multiple sets",
      kUnionComplexity},
     {"sdiff", -2, kReadonly, 1, -1, 1, sdiff, kReadSlow, "set", "1.0.0", "Subtract multiple sets",
      kUnionComplexity},
     {"sinterstore", -3, kWrite | kDenyOom, 1, -1, 1, sinterstore, kWriteSlow, "set", "1.0.0",
-     "Intersect multiple sets and store the resulting set in a key", kInterComplexity},
+     "Intersect multiple sets and store the resulting set in a key", kInterComplexity,
+     kNoSubcommands, kKeysSinterstore},
     {"sunionstore", -3, kWrite | kDenyOom, 1, -1, 1, sunionstore, kWriteSlow, "set", "1.0.0",
-     "Add multiple sets and store the resulting set in a key", kUnionComplexity},
+     "Add multiple sets and store the resulting set in a key", kUnionComplexity, kNoSubcommands,
+     kKeysSunionstore},
     {"sdiffstore", -3, kWrite | kDenyOom, 1, -1, 1, sdiffstore, kWriteSlow, "set", "1.0.0",
-     "Subtract multiple sets and store the resulting set in a key", kUnionComplexity},
+     "Subtract multiple sets and store the resulting set in a key", kUnionComplexity,
+     kNoSubcommands, kKeysSdiffstore},
     {"sscan", -3, kReadonly, 1, 1, 1, sscan, kReadSlow, "set", "2.8.0",
      "Incrementally iterate Set elements",
      "O(1) for every call. O(N) for a complete iteration, including enough command calls for "

@@ -16,6 +16,7 @@
 #include "server/client.h"
 #include "server/command.h"
 #include "server/errors.h"
+#include "server/key_specs.h"
 #include "server/server.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -703,7 +704,7 @@ const CommandSpec kStringCommands[] = {
     {"get", 2, kReadonly | kFast, 1, 1, 1, get, kReadFast, "string", "1.0.0",
      "Get the value of a key", "O(1)"},
     {"set", -3, kWrite | kDenyOom, 1, 1, 1, set, kWriteSlow, "string", "1.0.0",
-     "Set the string value of a key", "O(1)"},
+     "Set the string value of a key", "O(1)", kNoSubcommands, kKeysSet, set_get_keys},
     {"setnx", 3, kWrite | kDenyOom | kFast, 1, 1, 1, setnx, kWriteFast, "string", "1.0.0",
      "Set the value of a key, only if the key does not exist", "O(1)"},
     {"setex", 4, kWrite | kDenyOom, 1, 1, 1, setex, kWriteSlow, "string", "2.0.0",
@@ -715,7 +716,8 @@ const CommandSpec kStringCommands[] = {
     {"getdel", 2, kWrite | kFast, 1, 1, 1, getdel, kWriteFast, "string", "6.2.0",
      "Get the value of a key and delete the key", "O(1)"},
     {"getex", -2, kWrite | kFast, 1, 1, 1, getex, kWriteFast, "string", "6.2.0",
-     "Get the value of a key and optionally set its expiration", "O(1)"},
+     "Get the value of a key and optionally set its expiration", "O(1)", kNoSubcommands,
+     kKeysGetex},
     {"mget", -2, kReadonly | kFast, 1, -1, 1, mget, kReadFast, "string", "1.0.0",
      "Get the values of all the given keys", "O(N) where N is the number of keys to retrieve."},
     {"mset", -3, kWrite | kDenyOom, 1, -1, 2, mset, kWriteSlow, "string", "1.0.1",

@@ -29,15 +29,17 @@ Command* lookup(const std::unordered_map<std::string_view, Command*>& index,
 CommandTable::CommandTable() {
   for (auto family : {connection_commands(), string_commands(), keys_commands(), server_commands(),
                       list_commands(), hash_commands(), set_commands(), zset_commands(),
-                      bitmap_commands(), hyperloglog_commands()}) {
+                      bitmap_commands(), hyperloglog_commands(), memory_commands()}) {
     for (const CommandSpec& spec : family) {
       auto cmd = std::make_unique<Command>();
       cmd->spec = &spec;
       cmd->full_name = std::string(spec.name);
+      cmd->keys = legacy_key_range(spec);
       for (const CommandSpec& sub : spec.subcommands) {
         auto sc = std::make_unique<Command>();
         sc->spec = &sub;
         sc->full_name = cmd->full_name + "|" + std::string(sub.name);
+        sc->keys = legacy_key_range(sub);
         sc->parent = cmd.get();
         cmd->sub_index.emplace(sub.name, sc.get());
         cmd->subcommands.push_back(std::move(sc));

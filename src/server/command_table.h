@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/command.h"
+#include "server/key_specs.h"
 
 namespace rkv::server {
 
@@ -23,6 +24,7 @@ struct CommandStats {
 struct Command {
   const CommandSpec* spec;
   std::string full_name;  // "get", "config|get"
+  LegacyKeyRange keys;    // COMMAND INFO's first/last/step and movablekeys
   Command* parent = nullptr;
   CommandStats stats;
   std::vector<std::unique_ptr<Command>> subcommands;

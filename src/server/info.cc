@@ -109,6 +109,30 @@ struct SectionSet {
 
 }  // namespace
 
+MemoryOverhead Server::memory_overhead() {
+  MemoryOverhead mh;
+  mh.alloc = memory_stats();
+  const size_t used = mh.alloc.allocated;
+  stats_.peak_memory = std::max(stats_.peak_memory, used);
+  mh.peak = stats_.peak_memory;
+  mh.startup = startup_memory_;
+  for (auto& [id, c] : clients_) mh.clients_normal += c->query.capacity() + c->out().allocated();
+  mh.total = mh.startup + mh.clients_normal;
+  for (auto& db : dbs_) {
+    if (db->size() == 0) continue;
+    MemoryOverhead::DbTables t{db->id(), db->keys().bucket_bytes(), db->expires_overhead_bytes()};
+    mh.total += t.main + t.expires;
+    mh.keys += db->size();
+    mh.dbs.push_back(t);
+  }
+  mh.dataset = used > mh.total ? used - mh.total : 0;
+  const size_t net = used > mh.startup ? used - mh.startup : 1;
+  mh.bytes_per_key = mh.keys ? net / mh.keys : 0;
+  mh.dataset_perc = static_cast<float>(mh.dataset) * 100 / static_cast<float>(net);
+  mh.peak_perc = mh.peak ? static_cast<float>(used) * 100 / static_cast<float>(mh.peak) : 0;
+  return mh;
+}
+
 std::string Server::info(std::span<const std::string_view> sections) {
   SectionSet req(sections);
   std::string out;
@@ -168,27 +192,21 @@ std::string Server::info(std::span<const std::string_view> sections) {
   }
   if (req.wants("memory", true)) {
     w.section("Memory");
-    MemoryStats m = memory_stats();
-    stats_.peak_memory = std::max(stats_.peak_memory, m.allocated);
+    MemoryOverhead mh = memory_overhead();
+    const MemoryStats& m = mh.alloc;
     size_t total_system =
         static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    size_t overhead = 0;
-    for (auto& d : dbs_) overhead += d->overhead_bytes();
-    size_t client_mem = 0;
-    for (auto& [id, c] : clients_) client_mem += c->query.capacity() + c->out().allocated();
-    overhead += client_mem;
-    size_t dataset = m.allocated > overhead ? m.allocated - overhead : 0;
     auto d = [](size_t v) { return static_cast<double>(v); };
     char perc[32];
     w.human("used_memory", m.allocated);
     w.human("used_memory_rss", m.rss);
-    w.human("used_memory_peak", stats_.peak_memory);
-    std::snprintf(perc, sizeof(perc), "%.2f%%", 100 * ratio(d(m.allocated), d(stats_.peak_memory)));
+    w.human("used_memory_peak", mh.peak);
+    std::snprintf(perc, sizeof(perc), "%.2f%%", mh.peak_perc);
     w("used_memory_peak_perc", perc);
-    w.u("used_memory_overhead", overhead);
-    w("used_memory_startup", "0");
-    w.u("used_memory_dataset", dataset);
-    std::snprintf(perc, sizeof(perc), "%.2f%%", 100 * ratio(d(dataset), d(m.allocated)));
+    w.u("used_memory_overhead", mh.total);
+    w.u("used_memory_startup", mh.startup);
+    w.u("used_memory_dataset", mh.dataset);
+    std::snprintf(perc, sizeof(perc), "%.2f%%", mh.dataset_perc);
     w("used_memory_dataset_perc", perc);
     w.u("allocator_allocated", m.allocated);
     w.u("allocator_active", m.active);
@@ -221,7 +239,7 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w("mem_replication_backlog", "0");
     w("mem_total_replication_buffers", "0");
     w("mem_clients_slaves", "0");
-    w.u("mem_clients_normal", client_mem);
+    w.u("mem_clients_normal", mh.clients_normal);
     w("mem_cluster_links", "0");
     w("mem_aof_buffer", "0");
     w("mem_allocator", allocator_name());

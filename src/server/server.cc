@@ -216,6 +216,8 @@ bool Server::start(std::string* err) {
   loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);
   loop_->add_timer(1, [this] { return cron(); });
   start_io_threads();
+  // Redis's used_memory_startup: what the server costs before any data or client.
+  startup_memory_ = memory_stats().allocated;
   return true;
 }
 

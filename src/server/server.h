@@ -28,6 +28,7 @@
 #include "server/config.h"
 #include "store/db.h"
 #include "util/fan_out.h"
+#include "util/memory.h"
 
 namespace rkv::server {
 
@@ -48,6 +49,26 @@ struct ServerStats {
   uint64_t io_threaded_writes_processed = 0;
   std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
+};
+
+// Where the used memory goes, as Redis's getMemoryOverheadData splits it: shared by INFO
+// memory and MEMORY STATS / DOCTOR so they always agree.
+struct MemoryOverhead {
+  MemoryStats alloc;          // the allocator's figures when taken
+  size_t peak = 0;            // highest alloc.allocated seen
+  size_t startup = 0;         // allocated when the server started serving
+  size_t clients_normal = 0;  // query and reply buffers of every client
+  struct DbTables {
+    int id;
+    size_t main, expires;  // keyspace table slots; expires table slots and nodes
+  };
+  std::vector<DbTables> dbs;  // the databases that hold keys
+  size_t total = 0;           // startup + clients + every database's tables
+  size_t keys = 0;
+  size_t bytes_per_key = 0;  // (allocated - startup) / keys
+  size_t dataset = 0;        // allocated - total
+  float dataset_perc = 0;    // dataset / (allocated - startup)
+  float peak_perc = 0;       // allocated / peak
 };
 
 // Instantaneous metrics: a ring of samples taken by the cron (Redis keeps 16).
@@ -113,6 +134,8 @@ class Server {
   size_t flush_all(bool lazy = false);
   const store::LazyFree& lazy_free() const { return lazy_free_; }
   std::string info(std::span<const std::string_view> sections);
+  // Reads the allocator and accounts the overheads (also raises the memory peak).
+  MemoryOverhead memory_overhead();
   // CONFIG RESETSTAT: zeroes server, command, error, keyspace and loop statistics.
   void reset_stats();
 
@@ -190,6 +213,7 @@ class Server {
   int64_t now_ms_ = 0;
   int64_t clock_us_ = 0;  // end of the last command of the current batch, or 0
   int64_t start_time_ms_ = 0;
+  size_t startup_memory_ = 0;
   int64_t last_save_time_ = 0;
   uint32_t lru_clock_ = 0;
   uint64_t cron_loops_ = 0;

@@ -83,6 +83,32 @@ const char* allocator_name() {
 #endif
 }
 
+bool allocator_stats_text(std::string* out) {
+#ifdef RKV_HAVE_JEMALLOC
+  out->clear();
+  malloc_stats_print(
+      [](void* opaque, const char* text) { static_cast<std::string*>(opaque)->append(text); }, out,
+      nullptr);
+  return true;
+#else
+  (void)out;
+  return false;
+#endif
+}
+
+bool allocator_purge() {
+#ifdef RKV_HAVE_JEMALLOC
+  char name[32];
+  std::snprintf(name, sizeof(name), "arena.%u.purge", static_cast<unsigned>(MALLCTL_ARENAS_ALL));
+  return mallctl(name, nullptr, nullptr, nullptr, 0) == 0;
+#elif defined(__GLIBC__)
+  malloc_trim(0);
+  return true;
+#else
+  return true;
+#endif
+}
+
 void* map_zeroed(size_t bytes) {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return nullptr;

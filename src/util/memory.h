@@ -18,6 +18,11 @@ struct MemoryStats {
 // Refreshes and reads the allocator's statistics (costs a few microseconds).
 MemoryStats memory_stats();
 const char* allocator_name();  // "jemalloc-5.3.0" or "libc"
+// jemalloc's malloc_stats_print report (MEMORY MALLOC-STATS); false without jemalloc.
+bool allocator_stats_text(std::string* out);
+// Hands unused dirty pages back to the kernel (MEMORY PURGE): every jemalloc arena, or
+// malloc_trim with glibc. False when the allocator refused.
+bool allocator_purge();
 
 // Zeroed memory for big tables straight from the kernel: fresh anonymous pages are
 // zero already and are faulted in as they are touched, so a 128 MB hash-table array costs
