@@ -37,7 +37,8 @@ void memory_usage(CommandContext& ctx) {
       return;
     }
   }
-  store::Entry* e = ctx.db.lookup_read_notouch(ctx.arg(2));
+  // Like Redis, a plain table lookup: no expiry, no LRU or keyspace statistics.
+  store::Entry* e = ctx.db.peek(ctx.arg(2));
   if (!e) {
     ctx.reply.null();
     return;
