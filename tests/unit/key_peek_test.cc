@@ -52,5 +52,15 @@ TEST(KeyPeekTest, StopsAtAnythingButPlainMultibulk) {
   EXPECT_EQ(peek("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*x\r\n"), (std::vector<std::string>{"k"}));
 }
 
+// Commands whose argv[1] is a count or a subcommand only yield that word: a harmless
+// prefetch of a slot, never a stop or a misread of the following commands.
+TEST(KeyPeekTest, MovableKeyCommandsYieldTheirSecondWord) {
+  std::string pipeline =
+      "*4\r\n$10\r\nSINTERCARD\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\nb\r\n"
+      "*3\r\n$6\r\nMEMORY\r\n$5\r\nUSAGE\r\n$1\r\nk\r\n"
+      "*2\r\n$3\r\nGET\r\n$1\r\nc\r\n";
+  EXPECT_EQ(peek(pipeline), (std::vector<std::string>{"2", "USAGE", "c"}));
+}
+
 }  // namespace
 }  // namespace rkv::resp
