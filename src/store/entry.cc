@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "store/hash_object.h"
 #include "util/memory.h"
 
 namespace rkv::store {
@@ -176,17 +177,20 @@ size_t Entry::allocated_bytes() const {
 }
 
 void destroy_object(ObjType type, Encoding enc, void* obj) {
+  if (type == ObjType::kHash) return destroy_hash(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     BlobString::destroy(static_cast<BlobString*>(obj));
 }
 
 void* clone_object(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kHash) return clone_hash(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return BlobString::create(static_cast<const BlobString*>(obj)->view());
   return nullptr;
 }
 
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kHash) return hash_allocated_bytes(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return static_cast<const BlobString*>(obj)->allocated_bytes();
   return 0;
