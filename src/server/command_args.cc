@@ -18,21 +18,12 @@ const ArgDoc kArgs2[] = {
 };
 
 const ArgDoc kArgs3[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs4[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs3},
-};
-
-const ArgDoc kArgs5[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs6[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs5},
+const ArgDoc kArgs4[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs3},
     {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
     {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
     {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
@@ -41,66 +32,30 @@ const ArgDoc kArgs6[] = {
     {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs7[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs8[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs9[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs7},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs8},
-};
-
-const ArgDoc kArgs10[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs11[] = {
+const ArgDoc kArgs5[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
     {"skip", "pure-token", "SKIP", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs12[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs11},
+const ArgDoc kArgs6[] = {
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs5},
 };
 
-const ArgDoc kArgs13[] = {
-    {"write", "pure-token", "WRITE", "", 0, -1, {}},
-    {"all", "pure-token", "ALL", "", 0, -1, {}},
+const ArgDoc kArgs7[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs14[] = {
-    {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs13},
+const ArgDoc kArgs8[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs15[] = {
-    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
-    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+const ArgDoc kArgs9[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs8},
 };
 
-const ArgDoc kArgs16[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs15},
-};
-
-const ArgDoc kArgs17[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs18[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs17},
-};
-
-const ArgDoc kArgs19[] = {
+const ArgDoc kArgs10[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
     {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
@@ -108,22 +63,67 @@ const ArgDoc kArgs19[] = {
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs20[] = {
+const ArgDoc kArgs11[] = {
     {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs19},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs10},
     {"username", "string", "USER", "", kArgOptional, -1, {}},
     {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
     {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
     {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs21[] = {
+const ArgDoc kArgs12[] = {
     {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs20},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs11},
+};
+
+const ArgDoc kArgs13[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs15[] = {
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs16[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs14},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs15},
+};
+
+const ArgDoc kArgs17[] = {
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs18[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs17},
+};
+
+const ArgDoc kArgs19[] = {
+    {"write", "pure-token", "WRITE", "", 0, -1, {}},
+    {"all", "pure-token", "ALL", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs20[] = {
+    {"timeout", "integer", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs19},
+};
+
+const ArgDoc kArgs21[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs22[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs21},
+    {"enabled", "oneof", "", "", 0, -1, kArgs21},
 };
 
 const ArgDoc kArgs23[] = {
@@ -186,17 +186,17 @@ const ArgDoc kArgs33[] = {
 };
 
 const ArgDoc kArgs34[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs35[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs35[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs34},
+};
+
 const ArgDoc kArgs36[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs35},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs37[] = {
@@ -360,100 +360,110 @@ const ArgDoc kArgs69[] = {
 };
 
 const ArgDoc kArgs70[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs71[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs72[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs70},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs71},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs71},
-};
-
 const ArgDoc kArgs73[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs72},
 };
 
 const ArgDoc kArgs74[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs75[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "double", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs76[] = {
-    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs77[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs78[] = {
-    {"key1", "key", "", "", 0, 0, {}},
-    {"key2", "key", "", "", 0, 0, {}},
-    {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
-    {"idx", "pure-token", "IDX", "", kArgOptional, -1, {}},
-    {"len", "integer", "MINMATCHLEN", "", kArgOptional, -1, {}},
-    {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs79[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs80[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs81[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs82[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs81},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs83[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs82},
 };
 
 const ArgDoc kArgs84[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs83},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs85[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs84},
 };
 
 const ArgDoc kArgs86[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs87[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs88[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs87},
 };
 
 const ArgDoc kArgs89[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs90[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs91[] = {
@@ -466,79 +476,165 @@ const ArgDoc kArgs92[] = {
 
 const ArgDoc kArgs93[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs94[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs95[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs94},
+    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs96[] = {
+    {"pattern", "pattern", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs97[] = {
+    {"key1", "key", "", "", 0, 0, {}},
+    {"key2", "key", "", "", 0, 0, {}},
+    {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
+    {"idx", "pure-token", "IDX", "", kArgOptional, -1, {}},
+    {"len", "integer", "MINMATCHLEN", "", kArgOptional, -1, {}},
+    {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs98[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs99[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs100[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs101[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs100},
+};
+
+const ArgDoc kArgs102[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs103[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs102},
+};
+
+const ArgDoc kArgs104[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs105[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs106[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs107[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs108[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs109[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs110[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs111[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs112[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs113[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs97[] = {
+const ArgDoc kArgs114[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs113},
+};
+
+const ArgDoc kArgs115[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs116[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs96},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs115},
 };
 
-const ArgDoc kArgs98[] = {
+const ArgDoc kArgs117[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs99[] = {
+const ArgDoc kArgs118[] = {
     {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs100[] = {
+const ArgDoc kArgs119[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"milliseconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs101[] = {
+const ArgDoc kArgs120[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs102[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs103[] = {
+const ArgDoc kArgs121[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"newkey", "key", "", "", 0, 1, {}},
 };
 
-const ArgDoc kArgs104[] = {
+const ArgDoc kArgs122[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs123[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs105[] = {
+const ArgDoc kArgs124[] = {
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs106[] = {
+const ArgDoc kArgs125[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs107[] = {
+const ArgDoc kArgs126[] = {
     {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
     {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
@@ -546,93 +642,93 @@ const ArgDoc kArgs107[] = {
     {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs108[] = {
+const ArgDoc kArgs127[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs106},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs125},
     {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs107},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs126},
 };
 
-const ArgDoc kArgs109[] = {
+const ArgDoc kArgs128[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs110[] = {
+const ArgDoc kArgs129[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs111[] = {
+const ArgDoc kArgs130[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs112[] = {
+const ArgDoc kArgs131[] = {
     {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
     {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs113[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs112},
+const ArgDoc kArgs132[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs131},
     {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
     {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
     {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs114[] = {
+const ArgDoc kArgs133[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs115[] = {
+const ArgDoc kArgs134[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs116[] = {
+const ArgDoc kArgs135[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs117[] = {
+const ArgDoc kArgs136[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs118[] = {
+const ArgDoc kArgs137[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs119[] = {
+const ArgDoc kArgs138[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs120[] = {
+const ArgDoc kArgs139[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
-    {"client|caching", kArgs4},
-    {"client|tracking", kArgs6},
-    {"client|list", kArgs9},
-    {"client|setname", kArgs10},
-    {"client|reply", kArgs12},
-    {"client|pause", kArgs14},
-    {"client|unblock", kArgs16},
-    {"client|no-evict", kArgs18},
-    {"client|kill", kArgs22},
+    {"client|tracking", kArgs4},
+    {"client|reply", kArgs6},
+    {"client|setname", kArgs7},
+    {"client|caching", kArgs9},
+    {"client|kill", kArgs13},
+    {"client|list", kArgs16},
+    {"client|unblock", kArgs18},
+    {"client|pause", kArgs20},
+    {"client|no-evict", kArgs22},
     {"client|kill", kArgs26},
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
     {"client|setname", kArgs32},
-    {"command|info", kArgs33},
-    {"command|docs", kArgs34},
-    {"command|list", kArgs36},
+    {"command|docs", kArgs33},
+    {"command|list", kArgs35},
+    {"command|info", kArgs36},
     {"command|docs", kArgs37},
     {"command|info", kArgs38},
     {"command|list", kArgs40},
@@ -656,48 +752,64 @@ const CommandArgs kTable[] = {
     {"getex", kArgs67},
     {"getrange", kArgs68},
     {"getset", kArgs69},
-    {"hello", kArgs72},
-    {"incr", kArgs73},
-    {"incrby", kArgs74},
-    {"incrbyfloat", kArgs75},
-    {"info", kArgs76},
-    {"keys", kArgs77},
-    {"lcs", kArgs78},
-    {"mget", kArgs79},
-    {"move", kArgs80},
-    {"mset", kArgs82},
-    {"msetnx", kArgs84},
-    {"object|encoding", kArgs85},
-    {"object|freq", kArgs86},
-    {"object|idletime", kArgs87},
-    {"object|refcount", kArgs88},
-    {"object|encoding", kArgs89},
-    {"object|freq", kArgs90},
-    {"object|idletime", kArgs91},
-    {"object|refcount", kArgs92},
-    {"persist", kArgs93},
-    {"pexpire", kArgs95},
-    {"pexpireat", kArgs97},
-    {"pexpiretime", kArgs98},
-    {"ping", kArgs99},
-    {"psetex", kArgs100},
-    {"pttl", kArgs101},
-    {"rename", kArgs102},
-    {"renamenx", kArgs103},
-    {"scan", kArgs104},
-    {"select", kArgs105},
-    {"set", kArgs108},
-    {"setex", kArgs109},
-    {"setnx", kArgs110},
-    {"setrange", kArgs111},
-    {"shutdown", kArgs113},
-    {"strlen", kArgs114},
-    {"substr", kArgs115},
-    {"swapdb", kArgs116},
-    {"touch", kArgs117},
-    {"ttl", kArgs118},
-    {"type", kArgs119},
-    {"unlink", kArgs120},
+    {"hdel", kArgs70},
+    {"hello", kArgs73},
+    {"hexists", kArgs74},
+    {"hget", kArgs75},
+    {"hgetall", kArgs76},
+    {"hincrby", kArgs77},
+    {"hincrbyfloat", kArgs78},
+    {"hkeys", kArgs79},
+    {"hlen", kArgs80},
+    {"hmget", kArgs81},
+    {"hmset", kArgs83},
+    {"hrandfield", kArgs85},
+    {"hscan", kArgs86},
+    {"hset", kArgs88},
+    {"hsetnx", kArgs89},
+    {"hstrlen", kArgs90},
+    {"hvals", kArgs91},
+    {"incr", kArgs92},
+    {"incrby", kArgs93},
+    {"incrbyfloat", kArgs94},
+    {"info", kArgs95},
+    {"keys", kArgs96},
+    {"lcs", kArgs97},
+    {"mget", kArgs98},
+    {"move", kArgs99},
+    {"mset", kArgs101},
+    {"msetnx", kArgs103},
+    {"object|refcount", kArgs104},
+    {"object|encoding", kArgs105},
+    {"object|idletime", kArgs106},
+    {"object|freq", kArgs107},
+    {"object|encoding", kArgs108},
+    {"object|freq", kArgs109},
+    {"object|idletime", kArgs110},
+    {"object|refcount", kArgs111},
+    {"persist", kArgs112},
+    {"pexpire", kArgs114},
+    {"pexpireat", kArgs116},
+    {"pexpiretime", kArgs117},
+    {"ping", kArgs118},
+    {"psetex", kArgs119},
+    {"pttl", kArgs120},
+    {"rename", kArgs121},
+    {"renamenx", kArgs122},
+    {"scan", kArgs123},
+    {"select", kArgs124},
+    {"set", kArgs127},
+    {"setex", kArgs128},
+    {"setnx", kArgs129},
+    {"setrange", kArgs130},
+    {"shutdown", kArgs132},
+    {"strlen", kArgs133},
+    {"substr", kArgs134},
+    {"swapdb", kArgs135},
+    {"touch", kArgs136},
+    {"ttl", kArgs137},
+    {"type", kArgs138},
+    {"unlink", kArgs139},
 };
 
 }  // namespace
