@@ -182,25 +182,27 @@ const ArgDoc kArgs32[] = {
 };
 
 const ArgDoc kArgs33[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs34[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs33},
+};
+
+const ArgDoc kArgs35[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs36[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs35[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs34},
-};
-
-const ArgDoc kArgs36[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
 const ArgDoc kArgs37[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs36},
 };
 
 const ArgDoc kArgs38[] = {
@@ -208,71 +210,71 @@ const ArgDoc kArgs38[] = {
 };
 
 const ArgDoc kArgs39[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs40[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs41[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs40[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs39},
-};
-
-const ArgDoc kArgs41[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs42[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs41},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs41},
 };
 
 const ArgDoc kArgs43[] = {
     {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs44[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs43},
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs43},
 };
 
 const ArgDoc kArgs45[] = {
     {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs46[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs45},
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs45},
 };
 
 const ArgDoc kArgs47[] = {
     {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs48[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs47},
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs47},
 };
 
 const ArgDoc kArgs49[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs50[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs49},
+};
+
+const ArgDoc kArgs51[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"destination-db", "integer", "DB", "", kArgOptional, -1, {}},
     {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs50[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs51[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"decrement", "integer", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs52[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs53[] = {
-    {"message", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"decrement", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs54[] = {
@@ -280,16 +282,11 @@ const ArgDoc kArgs54[] = {
 };
 
 const ArgDoc kArgs55[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs56[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs55},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs57[] = {
@@ -301,21 +298,25 @@ const ArgDoc kArgs57[] = {
 
 const ArgDoc kArgs58[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
     {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs57},
 };
 
 const ArgDoc kArgs59[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs60[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs59},
 };
 
 const ArgDoc kArgs61[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs60},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs62[] = {
@@ -328,14 +329,23 @@ const ArgDoc kArgs63[] = {
 };
 
 const ArgDoc kArgs64[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
 const ArgDoc kArgs65[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs64},
 };
 
 const ArgDoc kArgs66[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs67[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs68[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -343,156 +353,156 @@ const ArgDoc kArgs66[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs67[] = {
+const ArgDoc kArgs69[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs66},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs68},
 };
 
-const ArgDoc kArgs68[] = {
+const ArgDoc kArgs70[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs69[] = {
+const ArgDoc kArgs71[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs70[] = {
+const ArgDoc kArgs72[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs73[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
+const ArgDoc kArgs74[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs71},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs73},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs73[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs72},
-};
-
-const ArgDoc kArgs74[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs75[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs74},
 };
 
 const ArgDoc kArgs76[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs77[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs78[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs79[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs80[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs79[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs80[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
 const ArgDoc kArgs81[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs82[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs83[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs82},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs84[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs85[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs84},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs84},
 };
 
 const ArgDoc kArgs86[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs87[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs86},
+};
+
+const ArgDoc kArgs88[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs87[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs88[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs87},
-};
-
 const ArgDoc kArgs89[] = {
-    {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs90[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs89},
 };
 
 const ArgDoc kArgs91[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs92[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs93[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs94[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs95[] = {
-    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs96[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs97[] = {
+    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs98[] = {
+    {"pattern", "pattern", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs99[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -501,22 +511,13 @@ const ArgDoc kArgs97[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs98[] = {
+const ArgDoc kArgs100[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs99[] = {
+const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"db", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs100[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs101[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs100},
 };
 
 const ArgDoc kArgs102[] = {
@@ -530,10 +531,11 @@ const ArgDoc kArgs103[] = {
 
 const ArgDoc kArgs104[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs105[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs104},
 };
 
 const ArgDoc kArgs106[] = {
@@ -565,16 +567,11 @@ const ArgDoc kArgs112[] = {
 };
 
 const ArgDoc kArgs113[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs114[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs113},
 };
 
 const ArgDoc kArgs115[] = {
@@ -586,55 +583,68 @@ const ArgDoc kArgs115[] = {
 
 const ArgDoc kArgs116[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
     {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs115},
 };
 
 const ArgDoc kArgs117[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs118[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs117},
 };
 
 const ArgDoc kArgs119[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs120[] = {
+    {"message", "string", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs121[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"milliseconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs120[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs121[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
 const ArgDoc kArgs122[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs123[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs124[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs125[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs124[] = {
+const ArgDoc kArgs126[] = {
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs125[] = {
+const ArgDoc kArgs127[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs126[] = {
+const ArgDoc kArgs128[] = {
     {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
     {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
@@ -642,71 +652,71 @@ const ArgDoc kArgs126[] = {
     {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs127[] = {
+const ArgDoc kArgs129[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs125},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs127},
     {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs126},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs128},
 };
 
-const ArgDoc kArgs128[] = {
+const ArgDoc kArgs130[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs129[] = {
+const ArgDoc kArgs131[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs130[] = {
+const ArgDoc kArgs132[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs131[] = {
+const ArgDoc kArgs133[] = {
     {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
     {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs132[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs131},
+const ArgDoc kArgs134[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs133},
     {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
     {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
     {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs133[] = {
+const ArgDoc kArgs135[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs134[] = {
+const ArgDoc kArgs136[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs135[] = {
+const ArgDoc kArgs137[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs136[] = {
+const ArgDoc kArgs138[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs137[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs138[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
 const ArgDoc kArgs139[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs140[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs141[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
@@ -726,90 +736,91 @@ const CommandArgs kTable[] = {
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
     {"client|setname", kArgs32},
-    {"command|docs", kArgs33},
-    {"command|list", kArgs35},
-    {"command|info", kArgs36},
-    {"command|docs", kArgs37},
+    {"client|unblock", kArgs34},
+    {"command|docs", kArgs35},
+    {"command|list", kArgs37},
     {"command|info", kArgs38},
-    {"command|list", kArgs40},
-    {"config|get", kArgs42},
-    {"config|set", kArgs44},
-    {"config|get", kArgs46},
-    {"config|set", kArgs48},
-    {"copy", kArgs49},
-    {"decr", kArgs50},
-    {"decrby", kArgs51},
-    {"del", kArgs52},
-    {"echo", kArgs53},
-    {"exists", kArgs54},
-    {"expire", kArgs56},
-    {"expireat", kArgs58},
-    {"expiretime", kArgs59},
-    {"flushall", kArgs61},
-    {"flushdb", kArgs63},
-    {"get", kArgs64},
-    {"getdel", kArgs65},
-    {"getex", kArgs67},
-    {"getrange", kArgs68},
-    {"getset", kArgs69},
-    {"hdel", kArgs70},
-    {"hello", kArgs73},
-    {"hexists", kArgs74},
-    {"hget", kArgs75},
-    {"hgetall", kArgs76},
-    {"hincrby", kArgs77},
-    {"hincrbyfloat", kArgs78},
-    {"hkeys", kArgs79},
-    {"hlen", kArgs80},
-    {"hmget", kArgs81},
-    {"hmset", kArgs83},
-    {"hrandfield", kArgs85},
-    {"hscan", kArgs86},
-    {"hset", kArgs88},
-    {"hsetnx", kArgs89},
-    {"hstrlen", kArgs90},
-    {"hvals", kArgs91},
-    {"incr", kArgs92},
-    {"incrby", kArgs93},
-    {"incrbyfloat", kArgs94},
-    {"info", kArgs95},
-    {"keys", kArgs96},
-    {"lcs", kArgs97},
-    {"mget", kArgs98},
-    {"move", kArgs99},
-    {"mset", kArgs101},
-    {"msetnx", kArgs103},
-    {"object|refcount", kArgs104},
-    {"object|encoding", kArgs105},
-    {"object|idletime", kArgs106},
-    {"object|freq", kArgs107},
-    {"object|encoding", kArgs108},
+    {"command|docs", kArgs39},
+    {"command|info", kArgs40},
+    {"command|list", kArgs42},
+    {"config|get", kArgs44},
+    {"config|set", kArgs46},
+    {"config|get", kArgs48},
+    {"config|set", kArgs50},
+    {"copy", kArgs51},
+    {"decr", kArgs52},
+    {"decrby", kArgs53},
+    {"del", kArgs54},
+    {"echo", kArgs55},
+    {"exists", kArgs56},
+    {"expire", kArgs58},
+    {"expireat", kArgs60},
+    {"expiretime", kArgs61},
+    {"flushall", kArgs63},
+    {"flushdb", kArgs65},
+    {"get", kArgs66},
+    {"getdel", kArgs67},
+    {"getex", kArgs69},
+    {"getrange", kArgs70},
+    {"getset", kArgs71},
+    {"hdel", kArgs72},
+    {"hello", kArgs75},
+    {"hexists", kArgs76},
+    {"hget", kArgs77},
+    {"hgetall", kArgs78},
+    {"hincrby", kArgs79},
+    {"hincrbyfloat", kArgs80},
+    {"hkeys", kArgs81},
+    {"hlen", kArgs82},
+    {"hmget", kArgs83},
+    {"hmset", kArgs85},
+    {"hrandfield", kArgs87},
+    {"hscan", kArgs88},
+    {"hset", kArgs90},
+    {"hsetnx", kArgs91},
+    {"hstrlen", kArgs92},
+    {"hvals", kArgs93},
+    {"incr", kArgs94},
+    {"incrby", kArgs95},
+    {"incrbyfloat", kArgs96},
+    {"info", kArgs97},
+    {"keys", kArgs98},
+    {"lcs", kArgs99},
+    {"mget", kArgs100},
+    {"move", kArgs101},
+    {"mset", kArgs103},
+    {"msetnx", kArgs105},
+    {"object|refcount", kArgs106},
+    {"object|encoding", kArgs107},
+    {"object|idletime", kArgs108},
     {"object|freq", kArgs109},
-    {"object|idletime", kArgs110},
-    {"object|refcount", kArgs111},
-    {"persist", kArgs112},
-    {"pexpire", kArgs114},
-    {"pexpireat", kArgs116},
-    {"pexpiretime", kArgs117},
-    {"ping", kArgs118},
-    {"psetex", kArgs119},
-    {"pttl", kArgs120},
-    {"rename", kArgs121},
-    {"renamenx", kArgs122},
-    {"scan", kArgs123},
-    {"select", kArgs124},
-    {"set", kArgs127},
-    {"setex", kArgs128},
-    {"setnx", kArgs129},
-    {"setrange", kArgs130},
-    {"shutdown", kArgs132},
-    {"strlen", kArgs133},
-    {"substr", kArgs134},
-    {"swapdb", kArgs135},
-    {"touch", kArgs136},
-    {"ttl", kArgs137},
-    {"type", kArgs138},
-    {"unlink", kArgs139},
+    {"object|encoding", kArgs110},
+    {"object|freq", kArgs111},
+    {"object|idletime", kArgs112},
+    {"object|refcount", kArgs113},
+    {"persist", kArgs114},
+    {"pexpire", kArgs116},
+    {"pexpireat", kArgs118},
+    {"pexpiretime", kArgs119},
+    {"ping", kArgs120},
+    {"psetex", kArgs121},
+    {"pttl", kArgs122},
+    {"rename", kArgs123},
+    {"renamenx", kArgs124},
+    {"scan", kArgs125},
+    {"select", kArgs126},
+    {"set", kArgs129},
+    {"setex", kArgs130},
+    {"setnx", kArgs131},
+    {"setrange", kArgs132},
+    {"shutdown", kArgs134},
+    {"strlen", kArgs135},
+    {"substr", kArgs136},
+    {"swapdb", kArgs137},
+    {"touch", kArgs138},
+    {"ttl", kArgs139},
+    {"type", kArgs140},
+    {"unlink", kArgs141},
 };
 
 }  // namespace
