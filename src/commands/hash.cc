@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "commands/scan_args.h"
+#include "commands/scan_cursor.h"
 #include "commands/typed_lookup.h"
 #include "server/client.h"
 #include "server/command.h"

@@ -18,18 +18,12 @@ const ArgDoc kArgs2[] = {
 };
 
 const ArgDoc kArgs3[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs4[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs3},
-    {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
-    {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
-    {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
-    {"optin", "pure-token", "OPTIN", "", kArgOptional, -1, {}},
-    {"optout", "pure-token", "OPTOUT", "", kArgOptional, -1, {}},
-    {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
+    {"mode", "oneof", "", "", 0, -1, kArgs3},
 };
 
 const ArgDoc kArgs5[] = {
@@ -43,19 +37,56 @@ const ArgDoc kArgs6[] = {
 };
 
 const ArgDoc kArgs7[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs8[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
+    {"status", "oneof", "", "", 0, -1, kArgs7},
+    {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
+    {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
+    {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
+    {"optin", "pure-token", "OPTIN", "", kArgOptional, -1, {}},
+    {"optout", "pure-token", "OPTOUT", "", kArgOptional, -1, {}},
+    {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs9[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs8},
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs10[] = {
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs11[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs9},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs10},
+};
+
+const ArgDoc kArgs12[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs13[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
+    {"write", "pure-token", "WRITE", "", 0, -1, {}},
+    {"all", "pure-token", "ALL", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs15[] = {
+    {"timeout", "integer", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs14},
+};
+
+const ArgDoc kArgs16[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
     {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
@@ -63,67 +94,36 @@ const ArgDoc kArgs10[] = {
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs11[] = {
+const ArgDoc kArgs17[] = {
     {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs10},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs16},
     {"username", "string", "USER", "", kArgOptional, -1, {}},
     {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
     {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
     {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs12[] = {
+const ArgDoc kArgs18[] = {
     {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs11},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs17},
 };
 
-const ArgDoc kArgs13[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs12},
+const ArgDoc kArgs19[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs18},
 };
 
-const ArgDoc kArgs14[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs15[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs16[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs14},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs15},
-};
-
-const ArgDoc kArgs17[] = {
+const ArgDoc kArgs20[] = {
     {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
     {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs18[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs17},
-};
-
-const ArgDoc kArgs19[] = {
-    {"write", "pure-token", "WRITE", "", 0, -1, {}},
-    {"all", "pure-token", "ALL", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs20[] = {
-    {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs19},
-};
-
 const ArgDoc kArgs21[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs20},
 };
 
 const ArgDoc kArgs22[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs21},
+    {"connection-name", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs23[] = {
@@ -196,17 +196,17 @@ const ArgDoc kArgs35[] = {
 };
 
 const ArgDoc kArgs36[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs37[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs37[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs36},
-};
-
 const ArgDoc kArgs38[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs37},
 };
 
 const ArgDoc kArgs39[] = {
@@ -629,22 +629,40 @@ const ArgDoc kArgs124[] = {
 };
 
 const ArgDoc kArgs125[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs126[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs126[] = {
+const ArgDoc kArgs127[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs128[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs129[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs130[] = {
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs127[] = {
+const ArgDoc kArgs131[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs128[] = {
+const ArgDoc kArgs132[] = {
     {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
     {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
@@ -652,94 +670,160 @@ const ArgDoc kArgs128[] = {
     {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs129[] = {
+const ArgDoc kArgs133[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs127},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs131},
     {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs128},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs132},
 };
 
-const ArgDoc kArgs130[] = {
+const ArgDoc kArgs134[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs131[] = {
+const ArgDoc kArgs135[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs132[] = {
+const ArgDoc kArgs136[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs133[] = {
+const ArgDoc kArgs137[] = {
     {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
     {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs134[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs133},
+const ArgDoc kArgs138[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs137},
     {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
     {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
     {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs135[] = {
+const ArgDoc kArgs139[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs140[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs141[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs142[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs143[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs136[] = {
+const ArgDoc kArgs144[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs145[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs146[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs147[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs148[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs149[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs150[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs151[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs137[] = {
+const ArgDoc kArgs152[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs153[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs154[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs138[] = {
+const ArgDoc kArgs155[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs139[] = {
+const ArgDoc kArgs156[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs140[] = {
+const ArgDoc kArgs157[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs141[] = {
+const ArgDoc kArgs158[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
-    {"client|tracking", kArgs4},
+    {"client|caching", kArgs4},
     {"client|reply", kArgs6},
-    {"client|setname", kArgs7},
-    {"client|caching", kArgs9},
-    {"client|kill", kArgs13},
-    {"client|list", kArgs16},
-    {"client|unblock", kArgs18},
-    {"client|pause", kArgs20},
-    {"client|no-evict", kArgs22},
+    {"client|tracking", kArgs8},
+    {"client|list", kArgs11},
+    {"client|no-evict", kArgs13},
+    {"client|pause", kArgs15},
+    {"client|kill", kArgs19},
+    {"client|unblock", kArgs21},
+    {"client|setname", kArgs22},
     {"client|kill", kArgs26},
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
     {"client|setname", kArgs32},
     {"client|unblock", kArgs34},
-    {"command|docs", kArgs35},
-    {"command|list", kArgs37},
-    {"command|info", kArgs38},
+    {"command|info", kArgs35},
+    {"command|docs", kArgs36},
+    {"command|list", kArgs38},
     {"command|docs", kArgs39},
     {"command|info", kArgs40},
     {"command|list", kArgs42},
@@ -790,10 +874,10 @@ const CommandArgs kTable[] = {
     {"move", kArgs101},
     {"mset", kArgs103},
     {"msetnx", kArgs105},
-    {"object|refcount", kArgs106},
+    {"object|freq", kArgs106},
     {"object|encoding", kArgs107},
     {"object|idletime", kArgs108},
-    {"object|freq", kArgs109},
+    {"object|refcount", kArgs109},
     {"object|encoding", kArgs110},
     {"object|freq", kArgs111},
     {"object|idletime", kArgs112},
@@ -807,20 +891,37 @@ const CommandArgs kTable[] = {
     {"pttl", kArgs122},
     {"rename", kArgs123},
     {"renamenx", kArgs124},
-    {"scan", kArgs125},
-    {"select", kArgs126},
-    {"set", kArgs129},
-    {"setex", kArgs130},
-    {"setnx", kArgs131},
-    {"setrange", kArgs132},
-    {"shutdown", kArgs134},
-    {"strlen", kArgs135},
-    {"substr", kArgs136},
-    {"swapdb", kArgs137},
-    {"touch", kArgs138},
-    {"ttl", kArgs139},
-    {"type", kArgs140},
-    {"unlink", kArgs141},
+    {"sadd", kArgs125},
+    {"scan", kArgs126},
+    {"scard", kArgs127},
+    {"sdiff", kArgs128},
+    {"sdiffstore", kArgs129},
+    {"select", kArgs130},
+    {"set", kArgs133},
+    {"setex", kArgs134},
+    {"setnx", kArgs135},
+    {"setrange", kArgs136},
+    {"shutdown", kArgs138},
+    {"sinter", kArgs139},
+    {"sintercard", kArgs140},
+    {"sinterstore", kArgs141},
+    {"sismember", kArgs142},
+    {"smembers", kArgs143},
+    {"smismember", kArgs144},
+    {"smove", kArgs145},
+    {"spop", kArgs146},
+    {"srandmember", kArgs147},
+    {"srem", kArgs148},
+    {"sscan", kArgs149},
+    {"strlen", kArgs150},
+    {"substr", kArgs151},
+    {"sunion", kArgs152},
+    {"sunionstore", kArgs153},
+    {"swapdb", kArgs154},
+    {"touch", kArgs155},
+    {"ttl", kArgs156},
+    {"type", kArgs157},
+    {"unlink", kArgs158},
 };
 
 }  // namespace

@@ -265,4 +265,9 @@ size_t hash_allocated_bytes(Encoding enc, const void* obj) {
   return allocation_size(t) + t->dict.bucket_bytes() + t->node_bytes;
 }
 
+size_t hash_free_effort(Encoding enc, const void* obj) {
+  if (enc == Encoding::kListpack) return 1;
+  return static_cast<const HashTable*>(obj)->dict.size();
+}
+
 }  // namespace rkv::store

@@ -158,6 +158,8 @@ class HashObject {
 void destroy_hash(Encoding enc, void* obj);
 void* clone_hash(Encoding enc, const void* obj);
 size_t hash_allocated_bytes(Encoding enc, const void* obj);
+// Lazy free's unit: one per field of a hashtable, 1 for a listpack's single block.
+size_t hash_free_effort(Encoding enc, const void* obj);
 
 // ---- templates ------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "harness.h"
 
 namespace rkv::test {
@@ -527,6 +529,23 @@ TEST_P(HashTest, DebugObjectShowsEncodingAndSize) {
     return std::stoull(s.substr(at + 17));
   };
   EXPECT_GT(size_of(big), size_of(small) + 1000 * 8);
+}
+
+TEST_P(HashTest, LargeHashesAreFreedOffThread) {
+  auto freed = [&] { return std::stoll(info_field(conn(), "memory", "lazyfreed_objects")); };
+  fill("small", 500);  // a listpack: one block, freed inline whatever its size
+  fill("big", 1000);   // a hashtable of 1000 fields: above LAZYFREE_THRESHOLD (64)
+  ASSERT_EQ(encoding("small"), "listpack");
+  EXPECT_EQ(integer(conn().cmd({"UNLINK", "small"})), 1);
+  EXPECT_EQ(freed(), 0);
+  EXPECT_EQ(integer(conn().cmd({"UNLINK", "big"})), 1);
+  for (int i = 0; i < 200 && freed() == 0; i++) usleep(10000);
+  EXPECT_EQ(freed(), 1);
+  EXPECT_EQ(integer(conn().cmd({"EXISTS", "big"})), 0);
+  // FLUSHALL ASYNC of a db holding a big hash.
+  fill("big2", 100000);
+  EXPECT_EQ(str(conn().cmd({"FLUSHALL", "ASYNC"})), "OK");
+  EXPECT_EQ(integer(conn().cmd({"DBSIZE"})), 0);
 }
 
 RKV_INSTANTIATE_IO_MODES(HashTest);

@@ -1,5 +1,5 @@
-// Arguments of the SCAN family (SCAN, HSCAN, and the SSCAN/ZSCAN of the other families):
-// the cursor and the MATCH/COUNT options of the per-key scans, read as Redis reads them.
+// The cursor argument of SCAN and the per-type SCANs (SSCAN, HSCAN, ZSCAN), and the
+// MATCH/COUNT options of the per-type ones, read as Redis reads them.
 #pragma once
 
 #include <cstdint>
