@@ -1149,7 +1149,7 @@ void zscan(CommandContext& ctx) {
   char num[64];
   for (const auto& [member, score] : found) {
     ctx.reply.bulk(member);
-    ctx.reply.bulk(std::string_view(num, format_double(score, num, sizeof(num))));
+    ctx.reply.bulk(std::string_view(num, z.score_text(score, num, sizeof(num))));
   }
 }
 

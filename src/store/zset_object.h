@@ -21,6 +21,7 @@
 
 #include "store/dict.h"
 #include "store/entry.h"
+#include "store/listpack.h"
 #include "store/skiplist.h"
 #include "util/hash.h"
 
@@ -123,6 +124,11 @@ class ZsetCursor {
   void load();
 
   ZNode* node_ = nullptr;
+  // Listpack encoding: a borrowed view of the entry's bytes (given back, not freed, by
+  // the destructor) and the position of the current member.
+  std::optional<Listpack> lp_;
+  Listpack::Pos pos_ = Listpack::kNone;
+  Listpack::Scratch scratch_ = {};  // an integer member's text
   std::string_view member_;
   double score_ = 0;
 };
@@ -175,11 +181,18 @@ class Zset {
   template <typename Fn>
   uint64_t scan(uint64_t cursor, Fn&& fn);
 
+  // A score as ZSCAN shows it: a listpack's stored text (integers up to 2^62 without an
+  // exponent, as Redis's d2string writes them), else %.17g. buf needs 32 bytes.
+  size_t score_text(double score, char* buf, size_t cap) const;
+
   void convert_to_skiplist();
 
  private:
   SkiplistZset* sl() const { return static_cast<SkiplistZset*>(e_->object()); }
   bool is_listpack() const { return e_->encoding() == Encoding::kListpack; }
+  ZsetCursor lp_cursor(Listpack::Pos member_pos) const;
+  template <typename Inside>
+  size_t lp_remove_run(Listpack::Pos first, Inside inside);
 
   Entry* e_;
 };
