@@ -455,7 +455,7 @@ void range_by_value(RangeSink& sink, Zset& z, const Range& r, int64_t offset, in
     sink.finish();
     return;
   }
-  for (int64_t i = 0; i < offset && c.valid(); i++) step();
+  z.skip(c, static_cast<size_t>(offset), reverse);
   while (c.valid() && limit-- != 0) {
     if (past_end(c)) break;
     sink.emit(c.member(), c.score());

@@ -447,6 +447,24 @@ ZsetCursor Zset::last_in(const LexRange& r) {
   return c;
 }
 
+void Zset::skip(ZsetCursor& c, size_t n, bool reverse) {
+  // A few steps cost less than the two O(log n) rank walks.
+  constexpr size_t kWalkLimit = 16;
+  if (is_listpack() || n <= kWalkLimit || !c.valid()) {
+    for (size_t i = 0; i < n && c.valid(); i++) {
+      if (reverse)
+        c.prev();
+      else
+        c.next();
+    }
+    return;
+  }
+  const Skiplist& list = sl()->list();
+  size_t r = list.rank_of(c.node_);
+  c.node_ = reverse ? (n > r ? nullptr : list.at(r - n)) : list.at(r + n);
+  c.load();
+}
+
 size_t Zset::remove_ranks(size_t start, size_t end) {
   if (is_listpack()) {
     BorrowedListpack(e_)->erase_range(start * 2, (end - start + 1) * 2);

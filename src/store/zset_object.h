@@ -172,6 +172,9 @@ class Zset {
   ZsetCursor first_in(const LexRange& r);
   ZsetCursor last_in(const LexRange& r);
 
+  // Moves c n members on (towards lower scores when reverse); a skiplist jumps by rank.
+  void skip(ZsetCursor& c, size_t n, bool reverse);
+
   // Removals; ranks are 0-based and inclusive (REQUIRES: start <= end < size()).
   size_t remove_ranks(size_t start, size_t end);
   size_t remove_range(const ScoreRange& r);
