@@ -197,6 +197,10 @@ size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
   return 0;
 }
 
+size_t object_free_effort(ObjType type, Encoding enc, const void* obj) {
+  return 1;  // strings are one allocation; each collection type adds its case
+}
+
 std::string_view type_name(ObjType t) {
   switch (t) {
     case ObjType::kString:
