@@ -5,8 +5,9 @@
 //
 // Arguments are checked in the order Redis 7.0 checks them (options, numbers and ranges,
 // then the key and its type), because that order decides which error a client sees.
-// Every zset key that comes into being goes through put_zset(): the one place where a
-// key starts holding members (what blocking pops will wait for).
+// Every zset key that comes into being goes through put_zset(), already holding its
+// members: the one place where a key starts to hold a zset, and so where Db's key-added
+// hook (which wakes clients blocked in BZPOPMIN and friends) sees it.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -51,7 +52,12 @@ store::ZsetLimits limits(const CommandContext& ctx) {
           static_cast<size_t>(std::max(c.zset_max_listpack_value, 0))};
 }
 
-// Puts a zset entry under its key, replacing whatever was there (and its TTL).
+struct EntryDeleter {
+  void operator()(Entry* e) const { Entry::destroy(e); }
+};
+using EntryPtr = std::unique_ptr<Entry, EntryDeleter>;
+
+// Puts a filled zset entry under its key, replacing whatever was there (and its TTL).
 void put_zset(CommandContext& ctx, Entry* e) {
   ctx.db.set(e, false);
 }
@@ -206,9 +212,11 @@ void zadd_generic(CommandContext& ctx, unsigned flags) {
   double score = 0;
   if (e || !xx) {
     const store::ZsetLimits lim = limits(ctx);
+    // A new key is filled first and stored once it holds its members.
+    EntryPtr fresh;
     if (!e) {
-      e = Zset::make_entry(key, lim, 0, ctx.arg(scoreidx + 1).size());
-      put_zset(ctx, e);
+      fresh.reset(Zset::make_entry(key, lim, 0, ctx.arg(scoreidx + 1).size()));
+      e = fresh.get();
     }
     Zset z(e);
     for (size_t j = 0; j < elements; j++) {
@@ -233,6 +241,7 @@ void zadd_generic(CommandContext& ctx, unsigned flags) {
       }
       score = newscore;
     }
+    if (fresh) put_zset(ctx, fresh.release());
   }
   if (incr) {
     if (processed)
@@ -396,14 +405,11 @@ class RangeSink {
   }
 
  private:
-  struct EntryDeleter {
-    void operator()(Entry* e) const { Entry::destroy(e); }
-  };
   CommandContext& ctx_;
   bool withscores_;
   bool store_ = false;
   std::string_view dst_;
-  std::unique_ptr<Entry, EntryDeleter> zset_;
+  EntryPtr zset_;
   size_t deferred_ = 0;
   bool is_deferred_ = false;
   size_t count_ = 0;

@@ -198,6 +198,7 @@ size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
 }
 
 size_t object_free_effort(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kZset) return zset_free_effort(enc, obj);
   return 1;  // strings are one allocation; each collection type adds its case
 }
 

@@ -542,4 +542,9 @@ size_t zset_allocated_bytes(Encoding enc, const void* obj) {
   return static_cast<const SkiplistZset*>(obj)->allocated_bytes();
 }
 
+size_t zset_free_effort(Encoding enc, const void* obj) {
+  if (enc == Encoding::kListpack) return 1;
+  return static_cast<const SkiplistZset*>(obj)->size();
+}
+
 }  // namespace rkv::store

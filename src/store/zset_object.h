@@ -213,5 +213,7 @@ uint64_t Zset::scan(uint64_t cursor, Fn&& fn) {
 void destroy_zset(Encoding enc, void* obj);
 void* clone_zset(Encoding enc, const void* obj);
 size_t zset_allocated_bytes(Encoding enc, const void* obj);
+// Redis's lazyfree effort: a skiplist's length, 1 for a listpack (one allocation).
+size_t zset_free_effort(Encoding enc, const void* obj);
 
 }  // namespace rkv::store
