@@ -441,9 +441,9 @@ void range_by_rank(RangeSink& sink, Zset& z, int64_t start, int64_t end, bool re
 
 // BYSCORE and BYLEX share everything but the range type. A negative offset skips
 // everything and a negative limit means no limit, as Redis's countdown loops behave.
-template <typename Range, typename InRange>
+template <typename Range, typename PastEnd>
 void range_by_value(RangeSink& sink, Zset& z, const Range& r, int64_t offset, int64_t limit,
-                    bool reverse, InRange past_end) {
+                    bool reverse, PastEnd past_end) {
   if (offset > 0 && static_cast<uint64_t>(offset) >= z.size()) {
     sink.begin(0);
     sink.finish();
@@ -462,7 +462,8 @@ void range_by_value(RangeSink& sink, Zset& z, const Range& r, int64_t offset, in
     return;
   }
   z.skip(c, static_cast<size_t>(offset), reverse);
-  while (c.valid() && limit-- != 0) {
+  uint64_t remaining = limit < 0 ? UINT64_MAX : static_cast<uint64_t>(limit);
+  while (c.valid() && remaining-- > 0) {
     if (past_end(c)) break;
     sink.emit(c.member(), c.score());
     step();
