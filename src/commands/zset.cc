@@ -20,10 +20,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/scan_cursor.h"
 #include "commands/typed_lookup.h"
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/server.h"
+#include "store/set_object.h"
 #include "store/zset_object.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -779,29 +781,49 @@ void zmpop(CommandContext& ctx) {
 enum class SetOp { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
-// One input of a zset operation: a zset, or a set whose members all score 1; a missing
-// key is an empty input.
+// One input of a zset operation: a zset, or a set whose members all score 1 (as in
+// Redis); a missing key is an empty input.
 class OpSource {
  public:
   explicit OpSource(Entry* e) : e_(e) {}
-  static bool accepts(const Entry* e) { return e->type() == ObjType::kZset; }
+  static bool accepts(const Entry* e) {
+    return e->type() == ObjType::kZset || e->type() == ObjType::kSet;
+  }
 
   double weight = 1;
 
   Entry* entry() const { return e_; }
-  size_t size() const { return e_ ? Zset(e_).size() : 0; }
+  size_t size() const {
+    if (!e_) return 0;
+    if (is_set()) return store::BorrowedSet(e_)->size();
+    return Zset(e_).size();
+  }
   std::optional<double> find(std::string_view member) const {
     if (!e_) return std::nullopt;
+    if (is_set()) {
+      if (store::BorrowedSet(e_)->contains(member)) return 1.0;
+      return std::nullopt;
+    }
     return Zset(e_).score(member);
   }
   template <typename Fn>
   void for_each(Fn&& fn) const {
     if (!e_) return;
+    if (is_set()) {
+      store::BorrowedSet set(e_);
+      set->for_each([&fn](std::string_view member) {
+        fn(member, 1.0);
+        return true;
+      });
+      return;
+    }
     Zset z(e_);
     for (ZsetCursor c = z.at(0); c.valid(); c.next()) fn(c.member(), c.score());
   }
 
  private:
+  bool is_set() const { return e_->type() == ObjType::kSet; }
+
   Entry* e_;
 };
 
@@ -1083,28 +1105,6 @@ void zrandmember(CommandContext& ctx) {
 
 // --- ZSCAN
 // ------------------------------------------------------------------------------------------
-
-// The cursor as Redis reads it (strtoul, base 10): an optional sign, digits up to the
-// first NUL; no spaces, no trailing bytes, no overflow.
-std::optional<uint64_t> parse_scan_cursor(std::string_view s) {
-  s = s.substr(0, s.find('\0'));
-  if (s.empty()) return 0;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return std::nullopt;
-  uint64_t v = 0;
-  for (; i < s.size(); i++) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    auto digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  return negative ? 0 - v : v;
-}
 
 void zscan(CommandContext& ctx) {
   auto cursor = parse_scan_cursor(ctx.arg(2));

@@ -204,6 +204,29 @@ TEST_P(ZsetTest, SetOperations) {
   EXPECT_EQ(integer(conn().cmd({"ZINTERCARD", "2", "big1", "big2"})), 100);
 }
 
+TEST_P(ZsetTest, SetsAsInputsScoreOne) {
+  // A hashtable set (over the listpack limit), an intset and a listpack set.
+  std::vector<std::string> sadd = {"SADD", "hs"};
+  for (int i = 0; i < 300; i++) sadd.push_back("m" + std::to_string(i));
+  EXPECT_EQ(integer(conn().cmd(sadd)), 300);
+  EXPECT_EQ(str(conn().cmd({"OBJECT", "ENCODING", "hs"})), "hashtable");
+  conn().cmd({"SADD", "is", "1", "2", "3"});
+  conn().cmd({"SADD", "ls", "m1", "m2", "zz"});
+  zadd_range("z", 0, 5);
+  EXPECT_EQ(list({"ZINTER", "3", "z", "hs", "ls", "WITHSCORES"}), (V{"m1", "3", "m2", "4"}));
+  EXPECT_EQ(integer(conn().cmd({"ZUNIONSTORE", "u", "2", "hs", "z", "WEIGHTS", "2", "1"})), 300);
+  EXPECT_EQ(str(conn().cmd({"ZSCORE", "u", "m4"})), "6");
+  EXPECT_EQ(str(conn().cmd({"ZSCORE", "u", "m299"})), "2");
+  EXPECT_EQ(encoding("u"), "skiplist");
+  EXPECT_EQ(list({"ZDIFF", "3", "ls", "hs", "is"}), (V{"zz"}));
+  EXPECT_EQ(integer(conn().cmd({"ZINTERCARD", "2", "hs", "hs"})), 300);
+  EXPECT_EQ(list({"ZUNION", "2", "is", "ls", "WITHSCORES"}),
+            (V{"1", "1", "2", "1", "3", "1", "m1", "1", "m2", "1", "zz", "1"}));
+  // Set commands still see sets, zset commands still refuse them.
+  EXPECT_EQ(str(conn().cmd({"ZRANGE", "hs", "0", "-1"})), kWrongType);
+  EXPECT_EQ(integer(conn().cmd({"SCARD", "hs"})), 300);
+}
+
 TEST_P(ZsetTest, EncodingConversionsAtTheThresholds) {
   conn().cmd({"CONFIG", "SET", "zset-max-listpack-entries", "3"});
   conn().cmd({"CONFIG", "SET", "zset-max-listpack-value", "5"});
