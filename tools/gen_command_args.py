@@ -87,7 +87,9 @@ def main():
         doc = pairs(docs[1])
         if "arguments" in doc:
             table.append("    {%s, %s}," % (cstr(name), em.args(doc["arguments"])))
-        for sub_name, sub_flat in pairs(doc.get("subcommands", [])).items():
+        # Sorted: redis-server lists subcommands in its hash-table order, which changes
+        # from run to run; sorting keeps regenerated files stable.
+        for sub_name, sub_flat in sorted(pairs(doc.get("subcommands", [])).items()):
             sub = pairs(sub_flat)
             if "arguments" in sub:
                 table.append("    {%s, %s}," % (cstr(sub_name), em.args(sub["arguments"])))

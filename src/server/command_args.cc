@@ -18,31 +18,96 @@ const ArgDoc kArgs2[] = {
 };
 
 const ArgDoc kArgs3[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs4[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs3},
+};
+
+const ArgDoc kArgs5[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
+    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs6[] = {
+    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs5},
+    {"username", "string", "USER", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
+    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs7[] = {
+    {"ip:port", "string", "", "", 0, -1, {}},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs6},
+};
+
+const ArgDoc kArgs8[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs7},
+};
+
+const ArgDoc kArgs9[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs10[] = {
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs11[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs9},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs10},
+};
+
+const ArgDoc kArgs12[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs13[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
     {"write", "pure-token", "WRITE", "", 0, -1, {}},
     {"all", "pure-token", "ALL", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs4[] = {
+const ArgDoc kArgs15[] = {
     {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs3},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs14},
 };
 
-const ArgDoc kArgs5[] = {
+const ArgDoc kArgs16[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs17[] = {
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs16},
+};
+
+const ArgDoc kArgs18[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs19[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs6[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs5},
-};
-
-const ArgDoc kArgs7[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs8[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs7},
+const ArgDoc kArgs20[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs19},
     {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
     {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
     {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
@@ -51,79 +116,14 @@ const ArgDoc kArgs8[] = {
     {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs9[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs10[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs9},
-};
-
-const ArgDoc kArgs11[] = {
+const ArgDoc kArgs21[] = {
     {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
     {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs12[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs11},
-};
-
-const ArgDoc kArgs13[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs14[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs13},
-};
-
-const ArgDoc kArgs15[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs16[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
-    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs17[] = {
-    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs16},
-    {"username", "string", "USER", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
-    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs18[] = {
-    {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs17},
-};
-
-const ArgDoc kArgs19[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs18},
-};
-
-const ArgDoc kArgs20[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs21[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
 const ArgDoc kArgs22[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs20},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs21},
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs21},
 };
 
 const ArgDoc kArgs23[] = {
@@ -196,17 +196,17 @@ const ArgDoc kArgs35[] = {
 };
 
 const ArgDoc kArgs36[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs37[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs37[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs36},
-};
-
 const ArgDoc kArgs38[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs37},
 };
 
 const ArgDoc kArgs39[] = {
@@ -370,102 +370,110 @@ const ArgDoc kArgs71[] = {
 };
 
 const ArgDoc kArgs72[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs73[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs73[] = {
+const ArgDoc kArgs74[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs72},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs73},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs74[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs73},
-};
-
 const ArgDoc kArgs75[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs74},
 };
 
 const ArgDoc kArgs76[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs77[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "double", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs78[] = {
-    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs79[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs80[] = {
-    {"key1", "key", "", "", 0, 0, {}},
-    {"key2", "key", "", "", 0, 0, {}},
-    {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
-    {"idx", "pure-token", "IDX", "", kArgOptional, -1, {}},
-    {"len", "integer", "MINMATCHLEN", "", kArgOptional, -1, {}},
-    {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs81[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs82[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs83[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs84[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs85[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs84},
 };
 
 const ArgDoc kArgs86[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs85},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs87[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs86},
 };
 
 const ArgDoc kArgs88[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs87},
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs89[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs90[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs89},
 };
 
 const ArgDoc kArgs91[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs92[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs93[] = {
@@ -478,80 +486,74 @@ const ArgDoc kArgs94[] = {
 
 const ArgDoc kArgs95[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs96[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs97[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs98[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs99[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs98},
+    {"key1", "key", "", "", 0, 0, {}},
+    {"key2", "key", "", "", 0, 0, {}},
+    {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
+    {"idx", "pure-token", "IDX", "", kArgOptional, -1, {}},
+    {"len", "integer", "MINMATCHLEN", "", kArgOptional, -1, {}},
+    {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs100[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs100},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs102[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs103[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs104[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs105[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs104},
 };
 
 const ArgDoc kArgs106[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs107[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs106},
 };
 
 const ArgDoc kArgs108[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs109[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs110[] = {
@@ -559,90 +561,81 @@ const ArgDoc kArgs110[] = {
 };
 
 const ArgDoc kArgs111[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs112[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs113[] = {
-    {"index", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs114[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs115[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs116[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs114},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs115},
 };
 
 const ArgDoc kArgs117[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs118[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs117},
 };
 
 const ArgDoc kArgs119[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs120[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs119},
 };
 
 const ArgDoc kArgs121[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs120},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs122[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs123[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs124[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs125[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs126[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs127[] = {
@@ -651,93 +644,495 @@ const ArgDoc kArgs127[] = {
 };
 
 const ArgDoc kArgs128[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs129[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs130[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs131[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs132[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs133[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs134[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs135[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs136[] = {
+const ArgDoc kArgs131[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
+const ArgDoc kArgs132[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs133[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs134[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs135[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs133},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs134},
+};
+
+const ArgDoc kArgs136[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs137[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs138[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs139[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs140[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs139},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs141[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
+const ArgDoc kArgs142[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs143[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs144[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs145[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs146[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs147[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs148[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs149[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs150[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs151[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs152[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs153[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs154[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs155[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs156[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs157[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs158[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs159[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs160[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs161[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs162[] = {
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs163[] = {
+    {"score", "double", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs164[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs161},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs162},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs163},
+};
+
+const ArgDoc kArgs165[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs166[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs167[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs168[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs169[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs170[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs171[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs170},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs172[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs173[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs174[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs173},
+};
+
+const ArgDoc kArgs175[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs176[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs177[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs176},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs178[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs179[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs180[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs181[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs182[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs181},
+};
+
+const ArgDoc kArgs183[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs184[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs185[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs183},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs184},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs186[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs187[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs186},
+};
+
+const ArgDoc kArgs188[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs189[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs188},
+};
+
+const ArgDoc kArgs190[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs191[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs192[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs190},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs191},
+};
+
+const ArgDoc kArgs193[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs194[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs195[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs196[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs197[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs198[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs199[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs199},
+};
+
+const ArgDoc kArgs201[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs202[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs201},
+};
+
+const ArgDoc kArgs203[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs204[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs206[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs207[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs206},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs208[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs209[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs208},
+};
+
 const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
-    {"client|pause", kArgs4},
-    {"client|no-evict", kArgs6},
-    {"client|tracking", kArgs8},
-    {"client|reply", kArgs10},
-    {"client|unblock", kArgs12},
-    {"client|caching", kArgs14},
-    {"client|setname", kArgs15},
-    {"client|kill", kArgs19},
-    {"client|list", kArgs22},
+    {"client|caching", kArgs4},
+    {"client|kill", kArgs8},
+    {"client|list", kArgs11},
+    {"client|no-evict", kArgs13},
+    {"client|pause", kArgs15},
+    {"client|reply", kArgs17},
+    {"client|setname", kArgs18},
+    {"client|tracking", kArgs20},
+    {"client|unblock", kArgs22},
     {"client|kill", kArgs26},
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
     {"client|setname", kArgs32},
     {"client|unblock", kArgs34},
     {"command|docs", kArgs35},
-    {"command|list", kArgs37},
-    {"command|info", kArgs38},
+    {"command|info", kArgs36},
+    {"command|list", kArgs38},
     {"command|docs", kArgs39},
     {"command|info", kArgs40},
     {"command|list", kArgs42},
@@ -761,67 +1156,115 @@ const CommandArgs kTable[] = {
     {"getex", kArgs69},
     {"getrange", kArgs70},
     {"getset", kArgs71},
-    {"hello", kArgs74},
-    {"incr", kArgs75},
-    {"incrby", kArgs76},
-    {"incrbyfloat", kArgs77},
-    {"info", kArgs78},
-    {"keys", kArgs79},
-    {"lcs", kArgs80},
-    {"memory|usage", kArgs81},
-    {"memory|usage", kArgs82},
-    {"mget", kArgs83},
-    {"move", kArgs84},
-    {"mset", kArgs86},
-    {"msetnx", kArgs88},
-    {"object|encoding", kArgs89},
-    {"object|freq", kArgs90},
-    {"object|idletime", kArgs91},
-    {"object|refcount", kArgs92},
-    {"object|encoding", kArgs93},
-    {"object|freq", kArgs94},
-    {"object|idletime", kArgs95},
-    {"object|refcount", kArgs96},
-    {"persist", kArgs97},
-    {"pexpire", kArgs99},
-    {"pexpireat", kArgs101},
-    {"pexpiretime", kArgs102},
-    {"ping", kArgs103},
-    {"psetex", kArgs104},
-    {"pttl", kArgs105},
-    {"rename", kArgs106},
-    {"renamenx", kArgs107},
-    {"sadd", kArgs108},
-    {"scan", kArgs109},
-    {"scard", kArgs110},
-    {"sdiff", kArgs111},
-    {"sdiffstore", kArgs112},
-    {"select", kArgs113},
-    {"set", kArgs116},
-    {"setex", kArgs117},
-    {"setnx", kArgs118},
-    {"setrange", kArgs119},
-    {"shutdown", kArgs121},
-    {"sinter", kArgs122},
-    {"sintercard", kArgs123},
-    {"sinterstore", kArgs124},
-    {"sismember", kArgs125},
-    {"smembers", kArgs126},
-    {"smismember", kArgs127},
-    {"smove", kArgs128},
-    {"spop", kArgs129},
-    {"srandmember", kArgs130},
-    {"srem", kArgs131},
-    {"sscan", kArgs132},
-    {"strlen", kArgs133},
-    {"substr", kArgs134},
-    {"sunion", kArgs135},
-    {"sunionstore", kArgs136},
-    {"swapdb", kArgs137},
-    {"touch", kArgs138},
-    {"ttl", kArgs139},
-    {"type", kArgs140},
-    {"unlink", kArgs141},
+    {"hdel", kArgs72},
+    {"hello", kArgs75},
+    {"hexists", kArgs76},
+    {"hget", kArgs77},
+    {"hgetall", kArgs78},
+    {"hincrby", kArgs79},
+    {"hincrbyfloat", kArgs80},
+    {"hkeys", kArgs81},
+    {"hlen", kArgs82},
+    {"hmget", kArgs83},
+    {"hmset", kArgs85},
+    {"hrandfield", kArgs87},
+    {"hscan", kArgs88},
+    {"hset", kArgs90},
+    {"hsetnx", kArgs91},
+    {"hstrlen", kArgs92},
+    {"hvals", kArgs93},
+    {"incr", kArgs94},
+    {"incrby", kArgs95},
+    {"incrbyfloat", kArgs96},
+    {"info", kArgs97},
+    {"keys", kArgs98},
+    {"lcs", kArgs99},
+    {"memory|usage", kArgs100},
+    {"memory|usage", kArgs101},
+    {"mget", kArgs102},
+    {"move", kArgs103},
+    {"mset", kArgs105},
+    {"msetnx", kArgs107},
+    {"object|encoding", kArgs108},
+    {"object|freq", kArgs109},
+    {"object|idletime", kArgs110},
+    {"object|refcount", kArgs111},
+    {"object|encoding", kArgs112},
+    {"object|freq", kArgs113},
+    {"object|idletime", kArgs114},
+    {"object|refcount", kArgs115},
+    {"persist", kArgs116},
+    {"pexpire", kArgs118},
+    {"pexpireat", kArgs120},
+    {"pexpiretime", kArgs121},
+    {"ping", kArgs122},
+    {"psetex", kArgs123},
+    {"pttl", kArgs124},
+    {"rename", kArgs125},
+    {"renamenx", kArgs126},
+    {"sadd", kArgs127},
+    {"scan", kArgs128},
+    {"scard", kArgs129},
+    {"sdiff", kArgs130},
+    {"sdiffstore", kArgs131},
+    {"select", kArgs132},
+    {"set", kArgs135},
+    {"setex", kArgs136},
+    {"setnx", kArgs137},
+    {"setrange", kArgs138},
+    {"shutdown", kArgs140},
+    {"sinter", kArgs141},
+    {"sintercard", kArgs142},
+    {"sinterstore", kArgs143},
+    {"sismember", kArgs144},
+    {"smembers", kArgs145},
+    {"smismember", kArgs146},
+    {"smove", kArgs147},
+    {"spop", kArgs148},
+    {"srandmember", kArgs149},
+    {"srem", kArgs150},
+    {"sscan", kArgs151},
+    {"strlen", kArgs152},
+    {"substr", kArgs153},
+    {"sunion", kArgs154},
+    {"sunionstore", kArgs155},
+    {"swapdb", kArgs156},
+    {"touch", kArgs157},
+    {"ttl", kArgs158},
+    {"type", kArgs159},
+    {"unlink", kArgs160},
+    {"zadd", kArgs164},
+    {"zcard", kArgs165},
+    {"zcount", kArgs166},
+    {"zdiff", kArgs167},
+    {"zdiffstore", kArgs168},
+    {"zincrby", kArgs169},
+    {"zinter", kArgs171},
+    {"zintercard", kArgs172},
+    {"zinterstore", kArgs174},
+    {"zlexcount", kArgs175},
+    {"zmpop", kArgs177},
+    {"zmscore", kArgs178},
+    {"zpopmax", kArgs179},
+    {"zpopmin", kArgs180},
+    {"zrandmember", kArgs182},
+    {"zrange", kArgs185},
+    {"zrangebylex", kArgs187},
+    {"zrangebyscore", kArgs189},
+    {"zrangestore", kArgs192},
+    {"zrank", kArgs193},
+    {"zrem", kArgs194},
+    {"zremrangebylex", kArgs195},
+    {"zremrangebyrank", kArgs196},
+    {"zremrangebyscore", kArgs197},
+    {"zrevrange", kArgs198},
+    {"zrevrangebylex", kArgs200},
+    {"zrevrangebyscore", kArgs202},
+    {"zrevrank", kArgs203},
+    {"zscan", kArgs204},
+    {"zscore", kArgs205},
+    {"zunion", kArgs207},
+    {"zunionstore", kArgs209},
 };
 
 }  // namespace
