@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "store/list.h"
 #include "util/memory.h"
 
 namespace rkv::store {
@@ -178,17 +179,21 @@ size_t Entry::allocated_bytes() const {
 void destroy_object(ObjType type, Encoding enc, void* obj) {
   if (type == ObjType::kString && enc == Encoding::kRaw)
     BlobString::destroy(static_cast<BlobString*>(obj));
+  else if (type == ObjType::kList)
+    list::destroy(enc, obj);
 }
 
 void* clone_object(ObjType type, Encoding enc, const void* obj) {
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return BlobString::create(static_cast<const BlobString*>(obj)->view());
+  if (type == ObjType::kList) return list::clone(enc, obj);
   return nullptr;
 }
 
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return static_cast<const BlobString*>(obj)->allocated_bytes();
+  if (type == ObjType::kList) return list::allocated_bytes(enc, obj);
   return 0;
 }
 
