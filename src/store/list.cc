@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "util/memory.h"
+
 namespace rkv::store::list {
 namespace {
 
@@ -196,7 +198,7 @@ void* clone(Encoding enc, const void* obj) {
 
 size_t allocated_bytes(Encoding enc, const void* obj) {
   if (enc == Encoding::kListpack) return ListpackView(obj)->allocated_bytes();
-  return static_cast<const Quicklist*>(obj)->allocated_bytes();
+  return allocation_size(obj) + static_cast<const Quicklist*>(obj)->allocated_bytes();
 }
 
 }  // namespace rkv::store::list

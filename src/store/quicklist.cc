@@ -133,7 +133,7 @@ std::unique_ptr<Quicklist> Quicklist::clone() const {
 }
 
 size_t Quicklist::allocated_bytes() const {
-  size_t total = allocation_size(this);
+  size_t total = 0;
   for (const Node* n = head_; n; n = n->next)
     total += allocation_size(n) + allocation_size(n->data);
   return total;

@@ -77,7 +77,7 @@ class Quicklist {
   size_t node_count() const { return len_; }
   int fill() const { return fill_; }
   int compress_depth() const { return depth_; }
-  size_t allocated_bytes() const;
+  size_t allocated_bytes() const;  // of the nodes, not counting this object itself
 
   // The listpack of the only node, handed over; the quicklist is left empty (quicklist ->
   // listpack conversion). REQUIRES: node_count() == 1.
