@@ -18,21 +18,12 @@ const ArgDoc kArgs2[] = {
 };
 
 const ArgDoc kArgs3[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs4[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs3},
-};
-
-const ArgDoc kArgs5[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs6[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs5},
+const ArgDoc kArgs4[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs3},
     {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
     {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
     {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
@@ -41,66 +32,32 @@ const ArgDoc kArgs6[] = {
     {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs7[] = {
+const ArgDoc kArgs5[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "", 0, -1, {}},
     {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs8[] = {
+const ArgDoc kArgs6[] = {
     {"client-id", "integer", "", "", kArgMultiple, -1, {}},
 };
 
+const ArgDoc kArgs7[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs5},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs6},
+};
+
+const ArgDoc kArgs8[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs9[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs7},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs8},
+    {"enabled", "oneof", "", "", 0, -1, kArgs8},
 };
 
 const ArgDoc kArgs10[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs11[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs12[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs11},
-};
-
-const ArgDoc kArgs13[] = {
-    {"write", "pure-token", "WRITE", "", 0, -1, {}},
-    {"all", "pure-token", "ALL", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs14[] = {
-    {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs13},
-};
-
-const ArgDoc kArgs15[] = {
-    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
-    {"error", "pure-token", "ERROR", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs16[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs15},
-};
-
-const ArgDoc kArgs17[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs18[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs17},
-};
-
-const ArgDoc kArgs19[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
     {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
@@ -108,22 +65,65 @@ const ArgDoc kArgs19[] = {
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs20[] = {
+const ArgDoc kArgs11[] = {
     {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs19},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs10},
     {"username", "string", "USER", "", kArgOptional, -1, {}},
     {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
     {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
     {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs21[] = {
+const ArgDoc kArgs12[] = {
     {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs20},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs11},
+};
+
+const ArgDoc kArgs13[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs15[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs16[] = {
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs15},
+};
+
+const ArgDoc kArgs17[] = {
+    {"write", "pure-token", "WRITE", "", 0, -1, {}},
+    {"all", "pure-token", "ALL", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs18[] = {
+    {"timeout", "integer", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs17},
+};
+
+const ArgDoc kArgs19[] = {
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs20[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs19},
+};
+
+const ArgDoc kArgs21[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs22[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs21},
+    {"mode", "oneof", "", "", 0, -1, kArgs21},
 };
 
 const ArgDoc kArgs23[] = {
@@ -406,200 +406,203 @@ const ArgDoc kArgs78[] = {
 };
 
 const ArgDoc kArgs79[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs80[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
+    {"before", "pure-token", "BEFORE", "", 0, -1, {}},
+    {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs81[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs80},
+    {"pivot", "string", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs82[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs81},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs83[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs84[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs83},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs85[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs83},
+    {"whereto", "oneof", "", "", 0, -1, kArgs84},
 };
 
 const ArgDoc kArgs86[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs87[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs86},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs88[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs89[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", 0, -1, {}},
+    {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
+    {"num-matches", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs90[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs91[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs92[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs93[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs94[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "integer", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs95[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs94},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs96[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs97[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs98[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs99[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs98},
+};
+
+const ArgDoc kArgs100[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs101[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs100},
+};
+
+const ArgDoc kArgs102[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs103[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs104[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs105[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs106[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs107[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs108[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs109[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs110[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs111[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs97[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs96},
-};
-
-const ArgDoc kArgs98[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs99[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs100[] = {
+const ArgDoc kArgs112[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs101[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs102[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs103[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs104[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs105[] = {
-    {"index", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs106[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs107[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
-};
-
-const ArgDoc kArgs108[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs106},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs107},
-};
-
-const ArgDoc kArgs109[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs110[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs111[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs112[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs111},
 };
 
 const ArgDoc kArgs113[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs112},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs114[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs113},
 };
 
 const ArgDoc kArgs115[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs116[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
+    {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs117[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs118[] = {
@@ -608,24 +611,138 @@ const ArgDoc kArgs118[] = {
 
 const ArgDoc kArgs119[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs120[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs121[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs122[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs123[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs124[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs125[] = {
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs126[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs127[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs128[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs129[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs127},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs128},
+};
+
+const ArgDoc kArgs130[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs131[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs132[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs133[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs134[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs133},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs135[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs136[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs137[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs138[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs139[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs140[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs141[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
-    {"client|caching", kArgs4},
-    {"client|tracking", kArgs6},
-    {"client|list", kArgs9},
-    {"client|setname", kArgs10},
-    {"client|reply", kArgs12},
-    {"client|pause", kArgs14},
-    {"client|unblock", kArgs16},
-    {"client|no-evict", kArgs18},
-    {"client|kill", kArgs22},
+    {"client|tracking", kArgs4},
+    {"client|list", kArgs7},
+    {"client|no-evict", kArgs9},
+    {"client|kill", kArgs13},
+    {"client|setname", kArgs14},
+    {"client|reply", kArgs16},
+    {"client|pause", kArgs18},
+    {"client|unblock", kArgs20},
+    {"client|caching", kArgs22},
     {"client|kill", kArgs26},
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
@@ -663,41 +780,58 @@ const CommandArgs kTable[] = {
     {"info", kArgs76},
     {"keys", kArgs77},
     {"lcs", kArgs78},
-    {"mget", kArgs79},
-    {"move", kArgs80},
-    {"mset", kArgs82},
-    {"msetnx", kArgs84},
-    {"object|encoding", kArgs85},
-    {"object|freq", kArgs86},
-    {"object|idletime", kArgs87},
-    {"object|refcount", kArgs88},
-    {"object|encoding", kArgs89},
-    {"object|freq", kArgs90},
-    {"object|idletime", kArgs91},
-    {"object|refcount", kArgs92},
-    {"persist", kArgs93},
-    {"pexpire", kArgs95},
-    {"pexpireat", kArgs97},
-    {"pexpiretime", kArgs98},
-    {"ping", kArgs99},
-    {"psetex", kArgs100},
-    {"pttl", kArgs101},
-    {"rename", kArgs102},
-    {"renamenx", kArgs103},
-    {"scan", kArgs104},
-    {"select", kArgs105},
-    {"set", kArgs108},
-    {"setex", kArgs109},
-    {"setnx", kArgs110},
-    {"setrange", kArgs111},
-    {"shutdown", kArgs113},
-    {"strlen", kArgs114},
-    {"substr", kArgs115},
-    {"swapdb", kArgs116},
-    {"touch", kArgs117},
-    {"ttl", kArgs118},
-    {"type", kArgs119},
-    {"unlink", kArgs120},
+    {"lindex", kArgs79},
+    {"linsert", kArgs81},
+    {"llen", kArgs82},
+    {"lmove", kArgs85},
+    {"lmpop", kArgs87},
+    {"lpop", kArgs88},
+    {"lpos", kArgs89},
+    {"lpush", kArgs90},
+    {"lpushx", kArgs91},
+    {"lrange", kArgs92},
+    {"lrem", kArgs93},
+    {"lset", kArgs94},
+    {"ltrim", kArgs95},
+    {"mget", kArgs96},
+    {"move", kArgs97},
+    {"mset", kArgs99},
+    {"msetnx", kArgs101},
+    {"object|freq", kArgs102},
+    {"object|encoding", kArgs103},
+    {"object|idletime", kArgs104},
+    {"object|refcount", kArgs105},
+    {"object|encoding", kArgs106},
+    {"object|freq", kArgs107},
+    {"object|idletime", kArgs108},
+    {"object|refcount", kArgs109},
+    {"persist", kArgs110},
+    {"pexpire", kArgs112},
+    {"pexpireat", kArgs114},
+    {"pexpiretime", kArgs115},
+    {"ping", kArgs116},
+    {"psetex", kArgs117},
+    {"pttl", kArgs118},
+    {"rename", kArgs119},
+    {"renamenx", kArgs120},
+    {"rpop", kArgs121},
+    {"rpoplpush", kArgs122},
+    {"rpush", kArgs123},
+    {"rpushx", kArgs124},
+    {"scan", kArgs125},
+    {"select", kArgs126},
+    {"set", kArgs129},
+    {"setex", kArgs130},
+    {"setnx", kArgs131},
+    {"setrange", kArgs132},
+    {"shutdown", kArgs134},
+    {"strlen", kArgs135},
+    {"substr", kArgs136},
+    {"swapdb", kArgs137},
+    {"touch", kArgs138},
+    {"ttl", kArgs139},
+    {"type", kArgs140},
+    {"unlink", kArgs141},
 };
 
 }  // namespace
