@@ -15,6 +15,9 @@ constexpr const char* kWrongType =
 
 class ListTest : public ServerTest {
  protected:
+  std::vector<std::string> server_args() const override {
+    return {"--enable-debug-command", "yes"};
+  }
   std::string raw(const std::vector<std::string>& args) { return conn().raw_cmd(args); }
   std::string encoding(const std::string& key) {
     return str(conn().cmd({"OBJECT", "ENCODING", key}));
@@ -197,6 +200,26 @@ TEST_P(ListTest, CopyRenameAndTypeKeepTheList) {
   EXPECT_EQ(str(conn().cmd({"TYPE", "r"})), "list");
   EXPECT_EQ(range("r").size(), 6u);
   EXPECT_EQ(encoding("r"), "quicklist");
+}
+
+TEST_P(ListTest, DigestFollowsTheElementsNotTheEncoding) {
+  conn().cmd({"RPUSH", "lp", "a", "b", "c", "1", "2"});
+  conn().cmd({"CONFIG", "SET", "list-max-listpack-size", "1"});
+  conn().cmd({"RPUSH", "ql", "a", "b", "c", "1", "2"});
+  ASSERT_EQ(encoding("lp"), "listpack");
+  ASSERT_EQ(encoding("ql"), "quicklist");
+  auto digest = [&](const std::string& key) {
+    auto r = conn().cmd({"DEBUG", "DIGEST-VALUE", key});
+    return r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 ? std::string(r->element[0]->str)
+                                                                 : std::string();
+  };
+  EXPECT_EQ(digest("lp"), digest("ql"));
+  conn().cmd({"RPUSH", "x", "ab", "c"});
+  conn().cmd({"RPUSH", "y", "a", "bc"});
+  EXPECT_NE(digest("x"), digest("y"));
+  std::string before = digest("lp");
+  conn().cmd({"LSET", "lp", "3", "one"});
+  EXPECT_NE(digest("lp"), before);
 }
 
 TEST_P(ListTest, EditsAcrossSmallNodes) {
