@@ -10,13 +10,15 @@
 // trimmed or thinned out by LREM do not keep half-empty nodes.
 //
 // list-compress-depth d > 0: the d nodes at each end stay plain, every node further in
-// is kept LZF-compressed (Redis's format: only nodes of 48+ bytes, and only when that
+// is kept LZF-compressed (stored as a 4-byte length and the LZF bytes, like Redis's
+// quicklistLZF; with Redis's thresholds: only nodes of 48+ bytes, and only when that
 // saves 8+ bytes; a node that does not compress is flagged and not tried again until it
 // changes). Readers decompress a copy and leave the node as it is; writers decompress
 // the node in place and compress it again when they are done with it.
 //
 // Invariants (check() verifies them for tests): no empty node; counts and byte sizes
-// match the listpacks; with d > 0 the head and tail nodes are never compressed.
+// match the listpacks; with d > 0 the d nodes at each end are plain and every node
+// beyond them is compressed or flagged as not compressible.
 // Not thread-safe.
 #pragma once
 
