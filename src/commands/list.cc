@@ -29,15 +29,18 @@ store::ListConfig list_config(CommandContext& ctx) {
 }
 
 // Every push into a list, by any command, lands here, and so does every list key's
-// creation: this is where blocked pops (BLPOP & co) will be told "key became ready".
+// creation. A new list joins the keyspace only once it holds its elements: Db::add is
+// what tells clients blocked on the key (BLPOP & co) that it became ready.
 // Returns the entry (created when e is nullptr).
 Entry* push_values(CommandContext& ctx, std::string_view key, Entry* e, ListEnd end,
                    std::span<const std::string_view> values) {
-  if (!e) {
-    e = list::create(key);
-    ctx.db.add(e);
+  if (e) {
+    list::push(*e, end, values, list_config(ctx));
+    return e;
   }
+  e = list::create(key);
   list::push(*e, end, values, list_config(ctx));
+  ctx.db.add(e);
   return e;
 }
 

@@ -182,97 +182,99 @@ const ArgDoc kArgs32[] = {
 };
 
 const ArgDoc kArgs33[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs34[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs33},
 };
 
 const ArgDoc kArgs35[] = {
-    {"module-name", "string", "MODULE", "", 0, -1, {}},
-    {"category", "string", "ACLCAT", "", 0, -1, {}},
-    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs36[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs35},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs37[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs38[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs39[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs38[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs37},
+};
+
+const ArgDoc kArgs39[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
 const ArgDoc kArgs40[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs39},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs41[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
+    {"module-name", "string", "MODULE", "", 0, -1, {}},
+    {"category", "string", "ACLCAT", "", 0, -1, {}},
+    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs42[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs41},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs41},
 };
 
 const ArgDoc kArgs43[] = {
     {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs44[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs43},
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs43},
 };
 
 const ArgDoc kArgs45[] = {
     {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs46[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs45},
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs45},
 };
 
 const ArgDoc kArgs47[] = {
     {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs48[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs47},
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs47},
 };
 
 const ArgDoc kArgs49[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs50[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs49},
+};
+
+const ArgDoc kArgs51[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"destination-db", "integer", "DB", "", kArgOptional, -1, {}},
     {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs50[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs51[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"decrement", "integer", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs52[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs53[] = {
-    {"message", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"decrement", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs54[] = {
@@ -280,16 +282,11 @@ const ArgDoc kArgs54[] = {
 };
 
 const ArgDoc kArgs55[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs56[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs55},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs57[] = {
@@ -301,21 +298,25 @@ const ArgDoc kArgs57[] = {
 
 const ArgDoc kArgs58[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
     {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs57},
 };
 
 const ArgDoc kArgs59[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs60[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs59},
 };
 
 const ArgDoc kArgs61[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs60},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs62[] = {
@@ -328,14 +329,23 @@ const ArgDoc kArgs63[] = {
 };
 
 const ArgDoc kArgs64[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
 const ArgDoc kArgs65[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs64},
 };
 
 const ArgDoc kArgs66[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs67[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs68[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -343,60 +353,156 @@ const ArgDoc kArgs66[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs67[] = {
+const ArgDoc kArgs69[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs66},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs68},
 };
 
-const ArgDoc kArgs68[] = {
+const ArgDoc kArgs70[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs69[] = {
+const ArgDoc kArgs71[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs70[] = {
+const ArgDoc kArgs72[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs73[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs74[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs70},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs73},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs71},
+const ArgDoc kArgs75[] = {
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs74},
 };
 
-const ArgDoc kArgs73[] = {
+const ArgDoc kArgs76[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs77[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs78[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs74[] = {
+const ArgDoc kArgs79[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs80[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs81[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs82[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs83[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs84[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs85[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs84},
+};
+
+const ArgDoc kArgs86[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs87[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs86},
+};
+
+const ArgDoc kArgs88[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs89[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs90[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs89},
+};
+
+const ArgDoc kArgs91[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs92[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs93[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs94[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs95[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs75[] = {
+const ArgDoc kArgs96[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs76[] = {
+const ArgDoc kArgs97[] = {
     {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs77[] = {
+const ArgDoc kArgs98[] = {
     {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs78[] = {
+const ArgDoc kArgs99[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -405,132 +511,21 @@ const ArgDoc kArgs78[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs79[] = {
+const ArgDoc kArgs100[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs80[] = {
+const ArgDoc kArgs101[] = {
     {"before", "pure-token", "BEFORE", "", 0, -1, {}},
     {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs81[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs80},
-    {"pivot", "string", "", "", 0, -1, {}},
-    {"element", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs82[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs83[] = {
-    {"left", "pure-token", "LEFT", "", 0, -1, {}},
-    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs84[] = {
-    {"left", "pure-token", "LEFT", "", 0, -1, {}},
-    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs85[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-    {"wherefrom", "oneof", "", "", 0, -1, kArgs83},
-    {"whereto", "oneof", "", "", 0, -1, kArgs84},
-};
-
-const ArgDoc kArgs86[] = {
-    {"left", "pure-token", "LEFT", "", 0, -1, {}},
-    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs87[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs86},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs88[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs89[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", 0, -1, {}},
-    {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
-    {"num-matches", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs90[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs91[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs92[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs93[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-    {"element", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs94[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"index", "integer", "", "", 0, -1, {}},
-    {"element", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs95[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs96[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs97[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs98[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs99[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs98},
-};
-
-const ArgDoc kArgs100[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs101[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs100},
-};
-
 const ArgDoc kArgs102[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs101},
+    {"pivot", "string", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs103[] = {
@@ -538,185 +533,182 @@ const ArgDoc kArgs103[] = {
 };
 
 const ArgDoc kArgs104[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs105[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs106[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs104},
+    {"whereto", "oneof", "", "", 0, -1, kArgs105},
 };
 
 const ArgDoc kArgs107[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs108[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs107},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs109[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs110[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", 0, -1, {}},
+    {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
+    {"num-matches", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs111[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs112[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs111},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs113[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs114[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs115[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "integer", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs116[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs117[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs118[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs119[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs120[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs119},
+};
+
+const ArgDoc kArgs121[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs122[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs121},
+};
+
+const ArgDoc kArgs123[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs124[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs125[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs126[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs127[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs128[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs129[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs130[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs131[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs132[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs114[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs113},
-};
-
-const ArgDoc kArgs115[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs116[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs117[] = {
+const ArgDoc kArgs133[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs118[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs119[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs120[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs121[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs122[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs123[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs124[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs125[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs126[] = {
-    {"index", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs127[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs128[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
-};
-
-const ArgDoc kArgs129[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs127},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs128},
-};
-
-const ArgDoc kArgs130[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs131[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs132[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs133[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs132},
 };
 
 const ArgDoc kArgs134[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs133},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs135[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs134},
 };
 
 const ArgDoc kArgs136[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs137[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
+    {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs138[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs139[] = {
@@ -725,10 +717,507 @@ const ArgDoc kArgs139[] = {
 
 const ArgDoc kArgs140[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs141[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs142[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs143[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs144[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs145[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs146[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs147[] = {
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs148[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs149[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs150[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs151[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs152[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs153[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs154[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs152},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs153},
+};
+
+const ArgDoc kArgs155[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs156[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs157[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs158[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs159[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs158},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs160[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs161[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs162[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs163[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs164[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs165[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs166[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs167[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs168[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs169[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs170[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs171[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs172[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs173[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs174[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs175[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs176[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs177[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs178[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs179[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs180[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs181[] = {
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs182[] = {
+    {"score", "double", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs183[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs180},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs181},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs182},
+};
+
+const ArgDoc kArgs184[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs185[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs186[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs187[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs188[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs189[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs190[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs189},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs191[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs192[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs193[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs192},
+};
+
+const ArgDoc kArgs194[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs195[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs196[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs195},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs197[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs198[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs199[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs201[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs200},
+};
+
+const ArgDoc kArgs202[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs203[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs204[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs202},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs203},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs206[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs205},
+};
+
+const ArgDoc kArgs207[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs208[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs207},
+};
+
+const ArgDoc kArgs209[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs210[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs211[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs209},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs210},
+};
+
+const ArgDoc kArgs212[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs213[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs214[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs215[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs216[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs217[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs218[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs219[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs218},
+};
+
+const ArgDoc kArgs220[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs221[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs220},
+};
+
+const ArgDoc kArgs222[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs223[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs224[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs225[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs226[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs225},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs227[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs228[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs227},
 };
 
 const CommandArgs kTable[] = {
@@ -747,91 +1236,157 @@ const CommandArgs kTable[] = {
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
     {"client|setname", kArgs32},
-    {"command|info", kArgs33},
-    {"command|docs", kArgs34},
-    {"command|list", kArgs36},
-    {"command|docs", kArgs37},
-    {"command|info", kArgs38},
-    {"command|list", kArgs40},
-    {"config|get", kArgs42},
-    {"config|set", kArgs44},
-    {"config|get", kArgs46},
-    {"config|set", kArgs48},
-    {"copy", kArgs49},
-    {"decr", kArgs50},
-    {"decrby", kArgs51},
-    {"del", kArgs52},
-    {"echo", kArgs53},
-    {"exists", kArgs54},
-    {"expire", kArgs56},
-    {"expireat", kArgs58},
-    {"expiretime", kArgs59},
-    {"flushall", kArgs61},
-    {"flushdb", kArgs63},
-    {"get", kArgs64},
-    {"getdel", kArgs65},
-    {"getex", kArgs67},
-    {"getrange", kArgs68},
-    {"getset", kArgs69},
-    {"hello", kArgs72},
-    {"incr", kArgs73},
-    {"incrby", kArgs74},
-    {"incrbyfloat", kArgs75},
-    {"info", kArgs76},
-    {"keys", kArgs77},
-    {"lcs", kArgs78},
-    {"lindex", kArgs79},
-    {"linsert", kArgs81},
-    {"llen", kArgs82},
-    {"lmove", kArgs85},
-    {"lmpop", kArgs87},
-    {"lpop", kArgs88},
-    {"lpos", kArgs89},
-    {"lpush", kArgs90},
-    {"lpushx", kArgs91},
-    {"lrange", kArgs92},
-    {"lrem", kArgs93},
-    {"lset", kArgs94},
-    {"ltrim", kArgs95},
-    {"mget", kArgs96},
-    {"move", kArgs97},
-    {"mset", kArgs99},
-    {"msetnx", kArgs101},
-    {"object|freq", kArgs102},
-    {"object|encoding", kArgs103},
-    {"object|idletime", kArgs104},
-    {"object|refcount", kArgs105},
-    {"object|encoding", kArgs106},
-    {"object|freq", kArgs107},
-    {"object|idletime", kArgs108},
-    {"object|refcount", kArgs109},
-    {"persist", kArgs110},
-    {"pexpire", kArgs112},
-    {"pexpireat", kArgs114},
-    {"pexpiretime", kArgs115},
-    {"ping", kArgs116},
-    {"psetex", kArgs117},
-    {"pttl", kArgs118},
-    {"rename", kArgs119},
-    {"renamenx", kArgs120},
-    {"rpop", kArgs121},
-    {"rpoplpush", kArgs122},
-    {"rpush", kArgs123},
-    {"rpushx", kArgs124},
-    {"scan", kArgs125},
-    {"select", kArgs126},
-    {"set", kArgs129},
-    {"setex", kArgs130},
-    {"setnx", kArgs131},
-    {"setrange", kArgs132},
-    {"shutdown", kArgs134},
-    {"strlen", kArgs135},
-    {"substr", kArgs136},
-    {"swapdb", kArgs137},
-    {"touch", kArgs138},
-    {"ttl", kArgs139},
-    {"type", kArgs140},
-    {"unlink", kArgs141},
+    {"client|unblock", kArgs34},
+    {"command|info", kArgs35},
+    {"command|docs", kArgs36},
+    {"command|list", kArgs38},
+    {"command|docs", kArgs39},
+    {"command|info", kArgs40},
+    {"command|list", kArgs42},
+    {"config|get", kArgs44},
+    {"config|set", kArgs46},
+    {"config|get", kArgs48},
+    {"config|set", kArgs50},
+    {"copy", kArgs51},
+    {"decr", kArgs52},
+    {"decrby", kArgs53},
+    {"del", kArgs54},
+    {"echo", kArgs55},
+    {"exists", kArgs56},
+    {"expire", kArgs58},
+    {"expireat", kArgs60},
+    {"expiretime", kArgs61},
+    {"flushall", kArgs63},
+    {"flushdb", kArgs65},
+    {"get", kArgs66},
+    {"getdel", kArgs67},
+    {"getex", kArgs69},
+    {"getrange", kArgs70},
+    {"getset", kArgs71},
+    {"hdel", kArgs72},
+    {"hello", kArgs75},
+    {"hexists", kArgs76},
+    {"hget", kArgs77},
+    {"hgetall", kArgs78},
+    {"hincrby", kArgs79},
+    {"hincrbyfloat", kArgs80},
+    {"hkeys", kArgs81},
+    {"hlen", kArgs82},
+    {"hmget", kArgs83},
+    {"hmset", kArgs85},
+    {"hrandfield", kArgs87},
+    {"hscan", kArgs88},
+    {"hset", kArgs90},
+    {"hsetnx", kArgs91},
+    {"hstrlen", kArgs92},
+    {"hvals", kArgs93},
+    {"incr", kArgs94},
+    {"incrby", kArgs95},
+    {"incrbyfloat", kArgs96},
+    {"info", kArgs97},
+    {"keys", kArgs98},
+    {"lcs", kArgs99},
+    {"lindex", kArgs100},
+    {"linsert", kArgs102},
+    {"llen", kArgs103},
+    {"lmove", kArgs106},
+    {"lmpop", kArgs108},
+    {"lpop", kArgs109},
+    {"lpos", kArgs110},
+    {"lpush", kArgs111},
+    {"lpushx", kArgs112},
+    {"lrange", kArgs113},
+    {"lrem", kArgs114},
+    {"lset", kArgs115},
+    {"ltrim", kArgs116},
+    {"mget", kArgs117},
+    {"move", kArgs118},
+    {"mset", kArgs120},
+    {"msetnx", kArgs122},
+    {"object|encoding", kArgs123},
+    {"object|freq", kArgs124},
+    {"object|idletime", kArgs125},
+    {"object|refcount", kArgs126},
+    {"object|encoding", kArgs127},
+    {"object|freq", kArgs128},
+    {"object|idletime", kArgs129},
+    {"object|refcount", kArgs130},
+    {"persist", kArgs131},
+    {"pexpire", kArgs133},
+    {"pexpireat", kArgs135},
+    {"pexpiretime", kArgs136},
+    {"ping", kArgs137},
+    {"psetex", kArgs138},
+    {"pttl", kArgs139},
+    {"rename", kArgs140},
+    {"renamenx", kArgs141},
+    {"rpop", kArgs142},
+    {"rpoplpush", kArgs143},
+    {"rpush", kArgs144},
+    {"rpushx", kArgs145},
+    {"sadd", kArgs146},
+    {"scan", kArgs147},
+    {"scard", kArgs148},
+    {"sdiff", kArgs149},
+    {"sdiffstore", kArgs150},
+    {"select", kArgs151},
+    {"set", kArgs154},
+    {"setex", kArgs155},
+    {"setnx", kArgs156},
+    {"setrange", kArgs157},
+    {"shutdown", kArgs159},
+    {"sinter", kArgs160},
+    {"sintercard", kArgs161},
+    {"sinterstore", kArgs162},
+    {"sismember", kArgs163},
+    {"smembers", kArgs164},
+    {"smismember", kArgs165},
+    {"smove", kArgs166},
+    {"spop", kArgs167},
+    {"srandmember", kArgs168},
+    {"srem", kArgs169},
+    {"sscan", kArgs170},
+    {"strlen", kArgs171},
+    {"substr", kArgs172},
+    {"sunion", kArgs173},
+    {"sunionstore", kArgs174},
+    {"swapdb", kArgs175},
+    {"touch", kArgs176},
+    {"ttl", kArgs177},
+    {"type", kArgs178},
+    {"unlink", kArgs179},
+    {"zadd", kArgs183},
+    {"zcard", kArgs184},
+    {"zcount", kArgs185},
+    {"zdiff", kArgs186},
+    {"zdiffstore", kArgs187},
+    {"zincrby", kArgs188},
+    {"zinter", kArgs190},
+    {"zintercard", kArgs191},
+    {"zinterstore", kArgs193},
+    {"zlexcount", kArgs194},
+    {"zmpop", kArgs196},
+    {"zmscore", kArgs197},
+    {"zpopmax", kArgs198},
+    {"zpopmin", kArgs199},
+    {"zrandmember", kArgs201},
+    {"zrange", kArgs204},
+    {"zrangebylex", kArgs206},
+    {"zrangebyscore", kArgs208},
+    {"zrangestore", kArgs211},
+    {"zrank", kArgs212},
+    {"zrem", kArgs213},
+    {"zremrangebylex", kArgs214},
+    {"zremrangebyrank", kArgs215},
+    {"zremrangebyscore", kArgs216},
+    {"zrevrange", kArgs217},
+    {"zrevrangebylex", kArgs219},
+    {"zrevrangebyscore", kArgs221},
+    {"zrevrank", kArgs222},
+    {"zscan", kArgs223},
+    {"zscore", kArgs224},
+    {"zunion", kArgs226},
+    {"zunionstore", kArgs228},
 };
 
 }  // namespace

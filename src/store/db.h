@@ -17,6 +17,7 @@
 
 #include "store/dict.h"
 #include "store/entry.h"
+#include "store/lazy_free.h"
 #include "util/hash.h"
 
 namespace rkv::store {
@@ -54,12 +55,27 @@ struct ExpireTraits {
   static ExpireNode*& next(ExpireNode& n) { return n.next; }
 };
 
+// Where freed values go (lazyfree-lazy-*): owned by the server, shared by every Db.
+struct FreePolicy {
+  LazyFree* worker = nullptr;  // null: everything is freed inline
+  bool server_del = false;     // lazyfree-lazy-server-del: overwrites, RENAME, server deletes
+  bool expire = false;         // lazyfree-lazy-expire
+};
+
+// How remove() frees: as the server's own deletes do (FreePolicy::server_del), inline
+// (DEL, GETDEL), or on the worker when big enough (UNLINK, lazyfree-lazy-user-del).
+enum class FreeMode { kServer, kSync, kLazy };
+
 class Db {
  public:
   using KeyDict = Dict<Entry, EntryTraits>;
   using ExpireDict = Dict<ExpireNode, ExpireTraits>;
   // Called with each key removed by expiry (lazy or active), before it is freed.
   using ExpiredHook = std::function<void(Db&, std::string_view key)>;
+  // Called with each key that comes into existence (add, or set over a missing key) while
+  // enabled: how clients blocked on a missing key (BLPOP...) learn it arrived. Off by
+  // default so the write path pays one predictable branch when nobody waits.
+  using KeyAddedHook = std::function<void(Db&, const Entry&)>;
 
   Db(int id, const int64_t* now_ms, KeyspaceStats* stats);
   ~Db();
@@ -73,6 +89,9 @@ class Db {
   // 0 until a sample was taken (INFO keyspace avg_ttl).
   int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
+  void set_key_added_hook(KeyAddedHook hook) { key_added_hook_ = std::move(hook); }
+  void set_free_policy(const FreePolicy* policy) { free_policy_ = policy; }
+  void enable_key_added_hook(bool on) { key_added_enabled_ = on; }
 
   // Lookups; an expired key is deleted and reported missing.
   Entry* lookup_read(std::string_view key);   // counts keyspace hits/misses
@@ -97,7 +116,7 @@ class Db {
   void set(Entry* e, bool keep_ttl);
   // Swaps a live entry for a new one with the same key, carrying its TTL over.
   void replace(Entry* old_entry, Entry* fresh);
-  bool remove(std::string_view key);
+  bool remove(std::string_view key, FreeMode mode = FreeMode::kServer);
   // Unlinks the entry without freeing it (MOVE, RENAME); *expire_ms gets its TTL or -1.
   Entry* detach(std::string_view key, int64_t* expire_ms);
 
@@ -105,8 +124,9 @@ class Db {
   void set_expire(Entry* e, int64_t when_ms);
   bool persist(Entry* e);
 
-  // Removes every key; returns how many there were.
-  size_t clear();
+  // Removes every key; returns how many there were. lazy: the tables are swapped for
+  // empty ones at once and freed on the worker (FLUSHALL ASYNC).
+  size_t clear(bool lazy = false);
   void swap_contents(Db& other);
 
   Entry* random_entry();
@@ -139,10 +159,13 @@ class Db {
   const KeyDict& keys() const { return keys_; }
 
  private:
-  void free_entry(Entry* e);
+  void free_entry(Entry* e, bool lazy);
   void expire_now(Entry* e);
   Entry* lookup(std::string_view key);
   void touch(Entry* e) { e->set_lru(lru_clock()); }
+  void key_added(const Entry* e) {
+    if (key_added_enabled_) key_added_hook_(*this, *e);
+  }
 
   int id_;
   const int64_t* now_ms_;
@@ -153,6 +176,9 @@ class Db {
   int64_t avg_ttl_ms_ = 0;
   std::mt19937_64 rng_;
   ExpiredHook expired_hook_;
+  KeyAddedHook key_added_hook_;
+  const FreePolicy* free_policy_ = nullptr;
+  bool key_added_enabled_ = false;
 };
 
 }  // namespace rkv::store

@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <new>
 
+#include "store/hash_object.h"
 #include "store/list.h"
+#include "store/set_object.h"
+#include "store/zset_object.h"
 #include "util/memory.h"
 
 namespace rkv::store {
@@ -177,24 +180,40 @@ size_t Entry::allocated_bytes() const {
 }
 
 void destroy_object(ObjType type, Encoding enc, void* obj) {
+  if (type == ObjType::kSet) return destroy_set(enc, obj);
+  if (type == ObjType::kHash) return destroy_hash(enc, obj);
+  if (type == ObjType::kZset) return destroy_zset(enc, obj);
+  if (type == ObjType::kList) return list::destroy(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     BlobString::destroy(static_cast<BlobString*>(obj));
-  else if (type == ObjType::kList)
-    list::destroy(enc, obj);
 }
 
 void* clone_object(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return clone_set(enc, obj);
+  if (type == ObjType::kHash) return clone_hash(enc, obj);
+  if (type == ObjType::kZset) return clone_zset(enc, obj);
+  if (type == ObjType::kList) return list::clone(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return BlobString::create(static_cast<const BlobString*>(obj)->view());
-  if (type == ObjType::kList) return list::clone(enc, obj);
   return nullptr;
 }
 
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return set_allocated_bytes(enc, obj);
+  if (type == ObjType::kHash) return hash_allocated_bytes(enc, obj);
+  if (type == ObjType::kZset) return zset_allocated_bytes(enc, obj);
+  if (type == ObjType::kList) return list::allocated_bytes(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return static_cast<const BlobString*>(obj)->allocated_bytes();
-  if (type == ObjType::kList) return list::allocated_bytes(enc, obj);
   return 0;
+}
+
+size_t object_free_effort(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return set_free_effort(enc, obj);
+  if (type == ObjType::kHash) return hash_free_effort(enc, obj);
+  if (type == ObjType::kZset) return zset_free_effort(enc, obj);
+  if (type == ObjType::kList) return list::free_effort(enc, obj);
+  return 1;  // strings are one allocation; each collection type adds its case
 }
 
 std::string_view type_name(ObjType t) {

@@ -201,4 +201,9 @@ size_t allocated_bytes(Encoding enc, const void* obj) {
   return allocation_size(obj) + static_cast<const Quicklist*>(obj)->allocated_bytes();
 }
 
+size_t free_effort(Encoding enc, const void* obj) {
+  if (enc == Encoding::kListpack) return 1;
+  return static_cast<const Quicklist*>(obj)->node_count();
+}
+
 }  // namespace rkv::store::list

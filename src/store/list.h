@@ -74,6 +74,8 @@ class Reader {
 void destroy(Encoding enc, void* obj);
 void* clone(Encoding enc, const void* obj);
 size_t allocated_bytes(Encoding enc, const void* obj);
+// Lazy free's cost units, as Redis counts them: a quicklist's nodes, 1 for a listpack.
+size_t free_effort(Encoding enc, const void* obj);
 
 }  // namespace list
 }  // namespace rkv::store
