@@ -2,6 +2,8 @@
 // LINDEX LSET LREM LTRIM LINSERT LPOS LMOVE RPOPLPUSH LMPOP, the listpack <-> quicklist
 // conversions (Redis 7.2 rules), compressed quicklists, and a list of a million elements.
 // Exact replies come from redis-server 7.0 (tests/compat/list.txt covers many more).
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -315,7 +317,19 @@ TEST_P(ListTest, MillionElements) {
   EXPECT_EQ(llen("big"), 799998);
   EXPECT_EQ(str(conn().cmd({"LINDEX", "big", "0"})), value(100001));
   EXPECT_EQ(str(conn().cmd({"LINDEX", "big", "-1"})), value(899998));
-  EXPECT_EQ(integer(conn().cmd({"DEL", "big"})), 1);
+  // Over a thousand nodes (the free effort): UNLINK hands the list to the lazy-free thread;
+  // a small list is freed inline.
+  conn().cmd({"RPUSH", "small", "a", "b"});
+  EXPECT_EQ(integer(conn().cmd({"UNLINK", "small"})), 1);
+  EXPECT_EQ(info_field(conn(), "memory", "lazyfreed_objects"), "0");
+  EXPECT_EQ(integer(conn().cmd({"UNLINK", "big"})), 1);
+  EXPECT_EQ(integer(conn().cmd({"EXISTS", "big"})), 0);
+  std::string freed;
+  for (int i = 0; i < 500 && freed != "1"; i++) {
+    freed = info_field(conn(), "memory", "lazyfreed_objects");
+    if (freed != "1") usleep(10000);
+  }
+  EXPECT_EQ(freed, "1");
 }
 
 RKV_INSTANTIATE_IO_MODES(ListTest);
