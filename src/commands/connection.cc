@@ -226,6 +226,31 @@ void client_list(CommandContext& ctx) {
   ctx.reply.verbatim(out);
 }
 
+void client_unblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    ctx.reply.error(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    return;
+  }
+  auto id = parse_int64(ctx.arg(2));
+  if (!id) {
+    ctx.reply.error(err::kNotInteger);
+    return;
+  }
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (iequals(ctx.arg(3), "ERROR")) {
+      with_error = true;
+    } else if (!iequals(ctx.arg(3), "TIMEOUT")) {
+      ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  const auto& clients = ctx.server.clients();
+  auto it = clients.find(static_cast<uint64_t>(*id));
+  ctx.reply.integer(it != clients.end() && ctx.server.unblock_client(*it->second, with_error));
+}
+
 void client_kill(CommandContext& ctx) {
   std::vector<Client*> victims;
   bool skipme = true;
@@ -364,6 +389,10 @@ const CommandSpec kClientSubcommands[] = {
     {"kill", -3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_kill,
      "@admin @slow @dangerous @connection", "connection", "2.4.0", "Terminates open connections.",
      "O(N) where N is the number of client connections"},
+    {"unblock", -3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_unblock,
+     "@admin @slow @dangerous @connection", "connection", "5.0.0",
+     "Unblocks a client blocked by a blocking command from a different connection.",
+     "O(log N) where N is the number of client connections"},
     {"no-evict", 3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_noop_ok,
      "@admin @slow @dangerous @connection", "connection", "7.0.0",
      "Sets the client eviction mode of the connection.", "O(1)"},
@@ -399,7 +428,7 @@ std::span<const CommandSpec> connection_commands() {
 
 std::string describe_client(const Server& server, const Client& c, int64_t now_ms) {
   char buf[1024];
-  std::string flags = "N";
+  std::string flags = c.blocked ? "b" : "N";
   std::snprintf(
       buf, sizeof(buf),
       "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "

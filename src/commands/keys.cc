@@ -462,7 +462,11 @@ void swapdb(CommandContext& ctx) {
     return;
   }
   // Clients keep their db index, so swapping the contents is what SWAPDB means.
-  if (*a != *b) ctx.server.db(*a).swap_contents(ctx.server.db(*b));
+  if (*a != *b) {
+    ctx.server.db(*a).swap_contents(ctx.server.db(*b));
+    ctx.server.signal_blocked_keys_in_db(*a);
+    ctx.server.signal_blocked_keys_in_db(*b);
+  }
   ctx.reply.ok();
 }
 

@@ -14,6 +14,7 @@
 #include "resp/parser.h"
 #include "resp/reply.h"
 #include "resp/reply_buffer.h"
+#include "server/blocking.h"
 #include "server/query_buffer.h"
 
 namespace rkv::server {
@@ -61,9 +62,10 @@ class Client final : public net::ConnectionHandler {
 
   QueryBuffer query;
   resp::RequestParser parser;
-  bool in_pending_writes = false;  // on Server's pending-writes list
-  bool write_watched = false;      // waiting for the socket to drain
-  bool read_parked = false;        // readable, waiting for before_sleep's threaded reads
+  bool in_pending_writes = false;           // on Server's pending-writes list
+  bool write_watched = false;               // waiting for the socket to drain
+  bool read_parked = false;                 // readable, waiting for before_sleep's threaded reads
+  std::unique_ptr<BlockedCommand> blocked;  // parked by a blocking command (blocking.h)
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

@@ -15,6 +15,7 @@ namespace rkv::server {
 
 class Server;
 class Client;
+struct Command;
 
 // Flags as Redis names them in COMMAND INFO.
 enum CommandFlag : uint32_t {
@@ -61,6 +62,7 @@ struct CommandContext {
   resp::Reply& reply;
   store::Db& db;
   int64_t now_ms;
+  Command* cmd = nullptr;  // the command (or subcommand) being run
 
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }

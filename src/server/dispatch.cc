@@ -15,7 +15,7 @@ void Server::process_input(Client& c) {
   resp::ParserLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
   size_t prefetched = 0;  // commands ahead whose keys are already on their way
-  while (!c.close_asap() && !c.closing_after_reply() && c.query.unread_size() > 0) {
+  while (!c.close_asap() && !c.closing_after_reply() && !c.blocked && c.query.unread_size() > 0) {
     if (prefetched == 0) prefetched = prefetch_keys(c);
     if (prefetched > 0) prefetched--;
     limits.authenticated = c.authenticated;
@@ -105,15 +105,20 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   }
 
   c.last_command = cmd->full_name;
-  CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_};
+  CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_, cmd};
   uint64_t errors_before = reply.error_count();
   spec.handler(ctx);
   clock_us_ = wall_us();
-  int64_t dt = clock_us_ - start_us;
-  cmd->stats.calls++;
-  cmd->stats.usec += dt > 0 ? static_cast<uint64_t>(dt) : 0;
+  // A command that parked its client is counted when it is finally served (as Redis).
+  if (!c.blocked) account_call(*cmd, clock_us_ - start_us, reply, errors_before);
+  if (!ready_keys_.empty()) serve_ready_keys();
+}
+
+void Server::account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before) {
+  cmd.stats.calls++;
+  cmd.stats.usec += dt_us > 0 ? static_cast<uint64_t>(dt_us) : 0;
   if (reply.error_count() != errors_before) {
-    cmd->stats.failed_calls++;
+    cmd.stats.failed_calls++;
     count_error(reply.last_error_code());
   }
 }

@@ -162,9 +162,9 @@ std::string Server::info(std::span<const std::string_view> sections) {
     }
     w.u("client_recent_max_input_buffer", max_in);
     w.u("client_recent_max_output_buffer", max_out);
-    w("blocked_clients", "0");
+    w.u("blocked_clients", blocked_count_);
     w("tracking_clients", "0");
-    w("clients_in_timeout_table", "0");
+    w.u("clients_in_timeout_table", block_timeouts_.size());
   }
   if (req.wants("memory", true)) {
     w.section("Memory");

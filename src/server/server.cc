@@ -126,8 +126,13 @@ Server::Server(Config config) : config_(std::move(config)) {
   run_id_ = random_hex(40);
   std::random_device rd;
   hash_set_seed((static_cast<uint64_t>(rd()) << 32) | rd());
-  for (int i = 0; i < config_.databases; i++)
+  for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
+    dbs_.back()->set_key_added_hook(
+        [this](store::Db& db, const store::Entry& e) { on_key_added(db, e); });
+  }
+  blocking_keys_.resize(dbs_.size());
+  blocked_in_db_.resize(dbs_.size());
 }
 
 Server::~Server() {
@@ -276,6 +281,7 @@ void Server::before_sleep() {
   if (active_expire_enabled_) active_expire_cycle(true);
   // INFO's io_threads_active: whether the last iteration used the helpers.
   fanned_out_ = false;
+  process_unblocked_clients();
   handle_parked_reads();
   handle_pending_writes();
   io_threads_active_ = fanned_out_;
@@ -291,6 +297,7 @@ void Server::free_client(uint64_t id) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
   Client* c = it->second.get();
+  if (c->blocked) unpark(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);

@@ -13,8 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -112,6 +114,17 @@ class Server {
   // CONFIG RESETSTAT: zeroes server, command, error, keyspace and loop statistics.
   void reset_stats();
 
+  // Blocking commands (blocking.h). A handler with nothing to serve parks its client on
+  // keys: woken when one of them comes to hold `waits_for`, or after timeout_ms (0: never).
+  void block_client(CommandContext& ctx, std::span<const std::string_view> keys,
+                    store::ObjType waits_for, int64_t timeout_ms, TimeoutReply on_timeout);
+  // CLIENT UNBLOCK: answers the parked command as a timeout, or with an UNBLOCKED error.
+  // False when c is not blocked.
+  bool unblock_client(Client& c, bool with_error);
+  size_t blocked_clients() const { return blocked_count_; }
+  // SWAPDB: keys that now exist under a new db index may wake its waiters.
+  void signal_blocked_keys_in_db(int db);
+
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
@@ -125,12 +138,21 @@ class Server {
   void start_io_threads();
   void queue_write(Client& c);
   void count_error(std::string_view code);
+  void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
   int64_t cron();
   void active_expire_cycle(bool fast);
   void free_client(uint64_t id);
   void free_closing_clients();
   bool listen_all(std::string* err);
+  // Blocking (blocking.cc).
+  void on_key_added(store::Db& db, const store::Entry& e);
+  void serve_ready_keys();
+  void rerun_blocked(Client& c);
+  void unpark(Client& c);
+  void arm_block_timer();
+  void expire_block_timeouts();
+  void process_unblocked_clients();
 
   Config config_;
   std::unique_ptr<net::Reactor> loop_;
@@ -143,6 +165,17 @@ class Server {
   bool fanned_out_ = false;
   std::vector<uint64_t> closing_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
+  // Blocked clients by db and key, in the order they blocked.
+  std::vector<std::map<std::string, std::list<Client*>, std::less<>>> blocking_keys_;
+  std::vector<size_t> blocked_in_db_;
+  std::vector<std::pair<int, std::string>> ready_keys_;  // keys that came to exist
+  std::set<std::pair<int, std::string>, std::less<>> ready_set_;
+  std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline, client id)
+  uint64_t block_timer_ = 0;
+  int64_t block_timer_when_ = 0;
+  std::vector<uint64_t> unblocked_clients_;  // to resume their pending input
+  size_t blocked_count_ = 0;
+  bool serving_ready_keys_ = false;
   store::KeyspaceStats keyspace_stats_;
   ServerStats stats_;
   CommandTable commands_;

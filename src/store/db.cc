@@ -59,6 +59,7 @@ Entry* Db::lookup_write(std::string_view key) {
 void Db::add(Entry* e) {
   touch(e);
   keys_.insert(e);
+  key_added(e);
 }
 
 void Db::free_entry(Entry* e) {
@@ -71,14 +72,18 @@ void Db::set(Entry* e, bool keep_ttl) {
   Entry* old = keys_.find(e->key());
   if (!old) {
     keys_.insert(e);
+    key_added(e);
     return;
   }
+  // A key that changes type (a list stored over a string) is news to a blocked client.
+  const bool retyped = old->type() != e->type();
   if (keep_ttl) {
     replace(old, e);
-    return;
+  } else {
+    keys_.replace(old, e);
+    free_entry(old);
   }
-  keys_.replace(old, e);
-  free_entry(old);
+  if (retyped) key_added(e);
 }
 
 void Db::replace(Entry* old_entry, Entry* fresh) {

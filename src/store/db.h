@@ -60,6 +60,10 @@ class Db {
   using ExpireDict = Dict<ExpireNode, ExpireTraits>;
   // Called with each key removed by expiry (lazy or active), before it is freed.
   using ExpiredHook = std::function<void(Db&, std::string_view key)>;
+  // Called with each key that comes into existence (add, or set over a missing key) while
+  // enabled: how clients blocked on a missing key (BLPOP...) learn it arrived. Off by
+  // default so the write path pays one predictable branch when nobody waits.
+  using KeyAddedHook = std::function<void(Db&, const Entry&)>;
 
   Db(int id, const int64_t* now_ms, KeyspaceStats* stats);
   ~Db();
@@ -73,6 +77,8 @@ class Db {
   // 0 until a sample was taken (INFO keyspace avg_ttl).
   int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
+  void set_key_added_hook(KeyAddedHook hook) { key_added_hook_ = std::move(hook); }
+  void enable_key_added_hook(bool on) { key_added_enabled_ = on; }
 
   // Lookups; an expired key is deleted and reported missing.
   Entry* lookup_read(std::string_view key);   // counts keyspace hits/misses
@@ -143,6 +149,9 @@ class Db {
   void expire_now(Entry* e);
   Entry* lookup(std::string_view key);
   void touch(Entry* e) { e->set_lru(lru_clock()); }
+  void key_added(const Entry* e) {
+    if (key_added_enabled_) key_added_hook_(*this, *e);
+  }
 
   int id_;
   const int64_t* now_ms_;
@@ -153,6 +162,8 @@ class Db {
   int64_t avg_ttl_ms_ = 0;
   std::mt19937_64 rng_;
   ExpiredHook expired_hook_;
+  KeyAddedHook key_added_hook_;
+  bool key_added_enabled_ = false;
 };
 
 }  // namespace rkv::store

@@ -43,7 +43,7 @@ class Listpack {
   Listpack();  // empty
   // Takes ownership of bytes previously given up by release() (an Entry's object).
   static Listpack adopt(void* bytes);
-  void* release();
+  void* release();  // a released or moved-from Listpack may only be destroyed or assigned
   ~Listpack();
   Listpack(Listpack&& o) noexcept;
   Listpack& operator=(Listpack&& o) noexcept;
@@ -53,8 +53,10 @@ class Listpack {
 
   const uint8_t* data() const { return buf_; }
   size_t bytes() const;  // the header's total
-  size_t size() const;   // number of elements
-  bool empty() const { return size() == 0; }
+  // Number of elements. When the header says 65535 ("unknown") it walks the entries and,
+  // like lpLength, writes a count below 65535 back into the header.
+  size_t size() const;
+  bool empty() const { return buf_[kHeaderBytes] == 0xFF; }
   size_t allocated_bytes() const;  // what the allocator holds for it
 
   // Navigation; kNone past either end or on an empty listpack.
@@ -81,6 +83,9 @@ class Listpack {
   void push_back(std::string_view s) { insert(end(), s); }
   void push_front(std::string_view s) { insert(first_or_end(), s); }
   Pos replace(Pos p, std::string_view s);
+  Pos replace_int(Pos p, int64_t v);
+  void push_back_int(int64_t v) { insert_int(end(), v); }
+  void push_front_int(int64_t v) { insert_int(first_or_end(), v); }
   Pos erase(Pos p, size_t count = 1);
   // Removes the elements with index in [start, start + count) (DEL range, LTRIM).
   void erase_range(size_t start, size_t count);
@@ -88,13 +93,19 @@ class Listpack {
   // Bytes an entry holding s takes (encoding, data and backlen): lets callers check a
   // size limit before inserting.
   static size_t entry_bytes(std::string_view s);
+  static size_t entry_bytes_int(int64_t v);
   // Checks a buffer's structure (lengths, backlens, count, terminator) without trusting
   // it: for data that comes from outside (RESTORE, RDB).
   static bool validate(const uint8_t* p, size_t len);
 
  private:
+  struct Encoded;
   explicit Listpack(uint8_t* buf) : buf_(buf) {}
-  Pos first_or_end() const;
+  Pos first_or_end() const { return kHeaderBytes; }
+  Pos insert_encoded(Pos at, const Encoded& e);
+  Pos replace_encoded(Pos p, const Encoded& e);
+  void resize(size_t n);
+  void add_count(int64_t delta);
 
   uint8_t* buf_ = nullptr;
 };
