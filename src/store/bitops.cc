@@ -1,6 +1,5 @@
 #include "store/bitops.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace rkv::store::bits {
@@ -65,19 +64,30 @@ int64_t find_bit(const uint8_t* p, uint64_t first, uint64_t last, bool bit) {
   const uint8_t flip = bit ? 0 : 0xff;
   const uint64_t flip_word = bit ? 0 : ~uint64_t{0};
   const uint64_t fb = first >> 3, lb = last >> 3;
-  for (uint64_t i = fb; i <= lb;) {
-    // Whole words strictly inside the range are skipped eight bytes at a time.
-    if (i > fb && i + 8 <= lb && load64(p + i) == flip_word) {
-      i += 8;
-      continue;
-    }
-    auto v = static_cast<uint8_t>(p[i] ^ flip);
-    if (i == fb) v &= mask_from(first);
-    if (i == lb) v &= mask_to(last);
-    if (v) return static_cast<int64_t>(i * 8 + static_cast<uint64_t>(__builtin_clz(v) - 24));
-    i++;
+  auto position = [](uint64_t byte, uint8_t v) {
+    return static_cast<int64_t>(byte * 8 + static_cast<uint64_t>(__builtin_clz(v) - 24));
+  };
+  auto v = static_cast<uint8_t>((p[fb] ^ flip) & mask_from(first));
+  if (fb == lb) {
+    v &= mask_to(last);
+    return v ? position(fb, v) : -1;
   }
-  return -1;
+  if (v) return position(fb, v);
+  // Whole bytes between the edges: skip 32, then 8 at a time while nothing is found.
+  uint64_t i = fb + 1;
+  while (i + 32 <= lb) {
+    const uint64_t any = (load64(p + i) ^ flip_word) | (load64(p + i + 8) ^ flip_word) |
+                         (load64(p + i + 16) ^ flip_word) | (load64(p + i + 24) ^ flip_word);
+    if (any) break;
+    i += 32;
+  }
+  while (i + 8 <= lb && load64(p + i) == flip_word) i += 8;
+  for (; i < lb; i++) {
+    v = static_cast<uint8_t>(p[i] ^ flip);
+    if (v) return position(i, v);
+  }
+  v = static_cast<uint8_t>((p[lb] ^ flip) & mask_to(last));
+  return v ? position(lb, v) : -1;
 }
 
 namespace {
@@ -175,43 +185,43 @@ bool add_signed(int64_t value, int64_t incr, unsigned width, Overflow mode, int6
   return true;
 }
 
+namespace {
+
+// out[0..n) op= src[0..n), eight bytes at a time where it can.
+template <typename Combine>
+void combine_into(uint8_t* out, const uint8_t* src, size_t n, Combine combine) {
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const uint64_t w = combine(load64(out + j), load64(src + j));
+    std::memcpy(out + j, &w, sizeof(w));
+  }
+  for (; j < n; j++) out[j] = static_cast<uint8_t>(combine(out[j], src[j]));
+}
+
+}  // namespace
+
 void bitop(Op op, std::span<const std::string_view> srcs, uint8_t* out, size_t len) {
-  auto byte_at = [](std::string_view s, size_t j) -> uint8_t {
-    return j < s.size() ? static_cast<uint8_t>(s[j]) : 0;
-  };
+  // One streaming pass per source: out starts as the first source (zero-padded), then
+  // each further source is folded in over its own length. Past a source's end its bytes
+  // are zeros: AND clears the rest, OR and XOR leave it.
+  const std::string_view first = srcs[0];
+  if (!first.empty()) std::memcpy(out, first.data(), first.size());
+  std::memset(out + first.size(), 0, len - first.size());
   if (op == Op::kNot) {
-    for (size_t j = 0; j < len; j++) out[j] = static_cast<uint8_t>(~byte_at(srcs[0], j));
+    combine_into(out, out, len, [](uint64_t a, uint64_t) { return ~a; });
     return;
   }
-  size_t common = len;
-  for (std::string_view s : srcs) common = std::min(common, s.size());
-  // Where every source has bytes, work a word at a time.
-  size_t j = 0;
-  for (; j + 8 <= common; j += 8) {
-    uint64_t acc = load64(reinterpret_cast<const uint8_t*>(srcs[0].data()) + j);
-    for (size_t i = 1; i < srcs.size(); i++) {
-      uint64_t w = load64(reinterpret_cast<const uint8_t*>(srcs[i].data()) + j);
-      if (op == Op::kAnd)
-        acc &= w;
-      else if (op == Op::kOr)
-        acc |= w;
-      else
-        acc ^= w;
+  for (size_t i = 1; i < srcs.size(); i++) {
+    const auto* src = reinterpret_cast<const uint8_t*>(srcs[i].data());
+    const size_t n = srcs[i].size();
+    if (op == Op::kAnd) {
+      combine_into(out, src, n, [](uint64_t a, uint64_t b) { return a & b; });
+      std::memset(out + n, 0, len - n);
+    } else if (op == Op::kOr) {
+      combine_into(out, src, n, [](uint64_t a, uint64_t b) { return a | b; });
+    } else {
+      combine_into(out, src, n, [](uint64_t a, uint64_t b) { return a ^ b; });
     }
-    std::memcpy(out + j, &acc, sizeof(acc));
-  }
-  for (; j < len; j++) {
-    uint8_t acc = byte_at(srcs[0], j);
-    for (size_t i = 1; i < srcs.size(); i++) {
-      uint8_t b = byte_at(srcs[i], j);
-      if (op == Op::kAnd)
-        acc &= b;
-      else if (op == Op::kOr)
-        acc |= b;
-      else
-        acc ^= b;
-    }
-    out[j] = acc;
   }
 }
 

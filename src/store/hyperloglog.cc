@@ -178,19 +178,31 @@ Update sparse_set(BlobString** bp, uint32_t index, uint8_t count, size_t sparse_
   uint8_t* p = ops;
   uint8_t* prev = nullptr;
   uint64_t first = 0;
-  Op op{};
   bool found = false;
   while (p < end) {
-    op = read_op(p, end);
-    if (index < first + op.run) {
+    // The hot loop of a sparse update: opcode lengths only.
+    const uint8_t c = *p;
+    uint32_t run;
+    unsigned size = 1;
+    if (!(c & 0xc0)) {
+      run = (c & 0x3fu) + 1;
+    } else if (c & 0x80) {
+      run = (c & 3u) + 1;
+    } else {
+      run = (((c & 0x3fu) << 8) | (p + 1 < end ? p[1] : 0u)) + 1;
+      size = 2;
+    }
+    if (index < first + run) {
       found = true;
       break;
     }
     prev = p;
-    p += op.size;
-    first += op.run;
+    p += size;
+    first += run;
   }
-  if (!found || p + op.size > end) return Update::kCorrupt;
+  if (!found) return Update::kCorrupt;
+  const Op op = read_op(p, end);
+  if (p + op.size > end) return Update::kCorrupt;
 
   if (op.kind == OpKind::kVal && op.value >= count) return Update::kUnchanged;
   if (op.run == 1 && op.kind != OpKind::kXzero) {

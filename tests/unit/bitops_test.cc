@@ -70,7 +70,7 @@ TEST(Bitops, CountRangeMatchesNaive) {
 TEST(Bitops, FindBitMatchesNaive) {
   std::mt19937_64 rng(3);
   for (int round = 0; round < 4000; round++) {
-    std::string s = random_bytes(rng, 1 + rng() % 60);
+    std::string s = random_bytes(rng, 1 + rng() % 200);
     const uint64_t nbits = s.size() * 8;
     uint64_t a = rng() % nbits, b = rng() % nbits;
     if (a > b) std::swap(a, b);
