@@ -234,6 +234,9 @@ Update sparse_set(BlobString** bp, uint32_t index, uint8_t count, size_t sparse_
     std::memcpy(p, seq, seq_len);
   }
   fold_runs(b, prev ? prev : ops);
+  // A sparse edit marks the cache stale itself (a dense one leaves that to the caller);
+  // visible when a later element of the same PFADD hits corruption.
+  invalidate_cache(b->data());
   return Update::kChanged;
 }
 

@@ -71,8 +71,9 @@ void invalidate_cache(char* hll);
 enum class Update { kCorrupt = -1, kUnchanged = 0, kChanged = 1 };
 
 // Raises register `index` to `count` if that is higher. *b may be reallocated (sparse
-// growth) or replaced by a dense copy (promotion). The cached cardinality is left alone
-// (promotion keeps the header): callers invalidate it. REQUIRES: is_valid(*b).
+// growth) or replaced by a dense copy (promotion, which keeps the header). As in Redis,
+// only an edit of the sparse form marks the cached cardinality stale: callers invalidate
+// it after dense updates. REQUIRES: is_valid(*b).
 Update set_register(BlobString** b, uint32_t index, uint8_t count, size_t sparse_max_bytes);
 Update add(BlobString** b, std::string_view element, size_t sparse_max_bytes);
 // Converts a sparse HLL to dense (keeping the header bytes). False, leaving *b as it was,

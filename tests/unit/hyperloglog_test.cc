@@ -110,6 +110,20 @@ TEST(HyperLogLog, CachedCardinality) {
   EXPECT_EQ(static_cast<uint8_t>(s[15]), 0x81);
 }
 
+TEST(HyperLogLog, SparseEditsMarkTheCacheStale) {
+  Hll h;
+  ASSERT_TRUE(cache_valid(h.view()));
+  EXPECT_EQ(h.set(7, 1), Update::kChanged);
+  EXPECT_FALSE(cache_valid(h.view()));
+  // Dense updates leave the cache to the caller (PFADD and PFMERGE invalidate it).
+  ASSERT_TRUE(to_dense(h.ptr()));
+  std::string s = h.bytes();
+  set_cached_cardinality(s.data(), 1);
+  Hll d(s);
+  EXPECT_EQ(d.set(8, 3), Update::kChanged);
+  EXPECT_TRUE(cache_valid(d.view()));
+}
+
 TEST(HyperLogLog, SparseSplitsRunsAsRedis) {
   Hll h;
   EXPECT_EQ(h.set(0, 3), Update::kChanged);
