@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/scan_cursor.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/errors.h"
@@ -61,13 +62,23 @@ bool lru_or_lfu_policy(const Server& server) {
 
 // ---- DEL UNLINK EXISTS TYPE TOUCH ----
 
-// UNLINK frees synchronously too: lazy freeing arrives with the background-free issue.
-void del(CommandContext& ctx) {
+// DEL frees inline unless lazyfree-lazy-user-del; UNLINK hands big values to the lazy-free
+// thread.
+void delete_keys(CommandContext& ctx, store::FreeMode mode) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    if (ctx.db.lookup_write(ctx.arg(i)) && ctx.db.remove(ctx.arg(i))) n++;
+    if (ctx.db.lookup_write(ctx.arg(i)) && ctx.db.remove(ctx.arg(i), mode)) n++;
   }
   ctx.reply.integer(n);
+}
+
+void del(CommandContext& ctx) {
+  delete_keys(ctx, ctx.server.config().lazyfree_lazy_user_del ? store::FreeMode::kLazy
+                                                              : store::FreeMode::kSync);
+}
+
+void unlink_cmd(CommandContext& ctx) {
+  delete_keys(ctx, store::FreeMode::kLazy);
 }
 
 void exists(CommandContext& ctx) {
@@ -267,28 +278,6 @@ void keys(CommandContext& ctx) {
   });
   ctx.reply.array(found.size());
   for (std::string_view k : found) ctx.reply.bulk(k);
-}
-
-// The cursor as Redis reads it (strtoul, base 10): an optional sign, digits up to the first
-// NUL; no leading space, no trailing junk, no overflow. "" and "-1" are accepted.
-std::optional<uint64_t> parse_scan_cursor(std::string_view s) {
-  s = s.substr(0, s.find('\0'));
-  if (s.empty()) return 0;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return std::nullopt;
-  uint64_t v = 0;
-  for (; i < s.size(); i++) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    auto digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  return negative ? 0 - v : v;
 }
 
 struct ScanOptions {
@@ -567,7 +556,7 @@ const CommandSpec kKeysCommands[] = {
      "value other than a string, the individual complexity for this key is O(M) where M is the "
      "number of elements in the list, set, sorted set or hash. Removing a single key that holds "
      "a string value is O(1)."},
-    {"unlink", -2, kWrite | kFast, 1, -1, 1, del, kWriteFast, "generic", "4.0.0",
+    {"unlink", -2, kWrite | kFast, 1, -1, 1, unlink_cmd, kWriteFast, "generic", "4.0.0",
      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
      "blocking.",
      "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "

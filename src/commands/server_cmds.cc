@@ -31,10 +31,15 @@ void dbsize(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(ctx.db.size()));
 }
 
-// FLUSHDB/FLUSHALL [ASYNC|SYNC]: both modes free synchronously here (no lazyfree thread).
-bool parse_flush_flags(CommandContext& ctx) {
-  if (ctx.argc() > 2 ||
-      (ctx.argc() == 2 && !iequals(ctx.arg(1), "sync") && !iequals(ctx.arg(1), "async"))) {
+// FLUSHDB/FLUSHALL [ASYNC|SYNC]; without either, lazyfree-lazy-user-flush decides.
+// *lazy: free on the lazy-free thread.
+bool parse_flush_flags(CommandContext& ctx, bool* lazy) {
+  *lazy = ctx.server.config().lazyfree_lazy_user_flush;
+  if (ctx.argc() == 2 && iequals(ctx.arg(1), "sync")) {
+    *lazy = false;
+  } else if (ctx.argc() == 2 && iequals(ctx.arg(1), "async")) {
+    *lazy = true;
+  } else if (ctx.argc() > 1) {
     ctx.reply.error(err::kSyntax);
     return false;
   }
@@ -42,14 +47,16 @@ bool parse_flush_flags(CommandContext& ctx) {
 }
 
 void flushdb(CommandContext& ctx) {
-  if (!parse_flush_flags(ctx)) return;
-  ctx.db.clear();
+  bool lazy;
+  if (!parse_flush_flags(ctx, &lazy)) return;
+  ctx.db.clear(lazy);
   ctx.reply.ok();
 }
 
 void flushall(CommandContext& ctx) {
-  if (!parse_flush_flags(ctx)) return;
-  ctx.server.flush_all();
+  bool lazy;
+  if (!parse_flush_flags(ctx, &lazy)) return;
+  ctx.server.flush_all(lazy);
   ctx.reply.ok();
 }
 

@@ -29,10 +29,20 @@ const ArgDoc kArgs4[] = {
 const ArgDoc kArgs5[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs6[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs5},
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs5},
+};
+
+const ArgDoc kArgs7[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs8[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs7},
     {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
     {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
     {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
@@ -41,66 +51,42 @@ const ArgDoc kArgs6[] = {
     {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs7[] = {
+const ArgDoc kArgs9[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "", 0, -1, {}},
     {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs8[] = {
+const ArgDoc kArgs10[] = {
     {"client-id", "integer", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs9[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs7},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs8},
-};
-
-const ArgDoc kArgs10[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs11[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs9},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs10},
 };
 
 const ArgDoc kArgs12[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs11},
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs13[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
     {"write", "pure-token", "WRITE", "", 0, -1, {}},
     {"all", "pure-token", "ALL", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs14[] = {
-    {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs13},
-};
-
 const ArgDoc kArgs15[] = {
-    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
-    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+    {"timeout", "integer", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs14},
 };
 
 const ArgDoc kArgs16[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs15},
-};
-
-const ArgDoc kArgs17[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs18[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs17},
-};
-
-const ArgDoc kArgs19[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
     {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
@@ -108,22 +94,36 @@ const ArgDoc kArgs19[] = {
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs20[] = {
+const ArgDoc kArgs17[] = {
     {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs19},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs16},
     {"username", "string", "USER", "", kArgOptional, -1, {}},
     {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
     {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
     {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs21[] = {
+const ArgDoc kArgs18[] = {
     {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs20},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs17},
+};
+
+const ArgDoc kArgs19[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs18},
+};
+
+const ArgDoc kArgs20[] = {
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs21[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs20},
 };
 
 const ArgDoc kArgs22[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs21},
+    {"connection-name", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs23[] = {
@@ -182,97 +182,99 @@ const ArgDoc kArgs32[] = {
 };
 
 const ArgDoc kArgs33[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs34[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs33},
 };
 
 const ArgDoc kArgs35[] = {
-    {"module-name", "string", "MODULE", "", 0, -1, {}},
-    {"category", "string", "ACLCAT", "", 0, -1, {}},
-    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs36[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs35},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs37[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs38[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs39[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs38[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs37},
+};
+
+const ArgDoc kArgs39[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
 const ArgDoc kArgs40[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs39},
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs41[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
+    {"module-name", "string", "MODULE", "", 0, -1, {}},
+    {"category", "string", "ACLCAT", "", 0, -1, {}},
+    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs42[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs41},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs41},
 };
 
 const ArgDoc kArgs43[] = {
     {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs44[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs43},
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs43},
 };
 
 const ArgDoc kArgs45[] = {
     {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs46[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs45},
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs45},
 };
 
 const ArgDoc kArgs47[] = {
     {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs48[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs47},
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs47},
 };
 
 const ArgDoc kArgs49[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs50[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs49},
+};
+
+const ArgDoc kArgs51[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"destination-db", "integer", "DB", "", kArgOptional, -1, {}},
     {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs50[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs51[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"decrement", "integer", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs52[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs53[] = {
-    {"message", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"decrement", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs54[] = {
@@ -280,16 +282,11 @@ const ArgDoc kArgs54[] = {
 };
 
 const ArgDoc kArgs55[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs56[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs55},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs57[] = {
@@ -301,21 +298,25 @@ const ArgDoc kArgs57[] = {
 
 const ArgDoc kArgs58[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
     {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs57},
 };
 
 const ArgDoc kArgs59[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs60[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs59},
 };
 
 const ArgDoc kArgs61[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs60},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs62[] = {
@@ -328,14 +329,23 @@ const ArgDoc kArgs63[] = {
 };
 
 const ArgDoc kArgs64[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
 const ArgDoc kArgs65[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs64},
 };
 
 const ArgDoc kArgs66[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs67[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs68[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -343,60 +353,156 @@ const ArgDoc kArgs66[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs67[] = {
+const ArgDoc kArgs69[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs66},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs68},
 };
 
-const ArgDoc kArgs68[] = {
+const ArgDoc kArgs70[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs69[] = {
+const ArgDoc kArgs71[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs70[] = {
+const ArgDoc kArgs72[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs73[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs74[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs70},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs73},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs71},
+const ArgDoc kArgs75[] = {
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs74},
 };
 
-const ArgDoc kArgs73[] = {
+const ArgDoc kArgs76[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs77[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs78[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs74[] = {
+const ArgDoc kArgs79[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs80[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs81[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs82[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs83[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs84[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs85[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs84},
+};
+
+const ArgDoc kArgs86[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs87[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs86},
+};
+
+const ArgDoc kArgs88[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs89[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs90[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs89},
+};
+
+const ArgDoc kArgs91[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs92[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs93[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs94[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs95[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs75[] = {
+const ArgDoc kArgs96[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs76[] = {
+const ArgDoc kArgs97[] = {
     {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs77[] = {
+const ArgDoc kArgs98[] = {
     {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs78[] = {
+const ArgDoc kArgs99[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -405,182 +511,63 @@ const ArgDoc kArgs78[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs79[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs80[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs81[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs82[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs81},
-};
-
-const ArgDoc kArgs83[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs84[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs83},
-};
-
-const ArgDoc kArgs85[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs86[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs87[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs88[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs89[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs90[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs91[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs92[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs93[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs94[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs95[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs94},
-};
-
-const ArgDoc kArgs96[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs97[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs96},
-};
-
-const ArgDoc kArgs98[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs99[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
-};
-
 const ArgDoc kArgs100[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs102[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs103[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs102},
 };
 
 const ArgDoc kArgs104[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs105[] = {
-    {"index", "integer", "", "", 0, -1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs104},
 };
 
 const ArgDoc kArgs106[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs107[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs108[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs106},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs107},
 };
 
 const ArgDoc kArgs109[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs110[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs111[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs112[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs113[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs112},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs114[] = {
@@ -588,22 +575,29 @@ const ArgDoc kArgs114[] = {
 };
 
 const ArgDoc kArgs115[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs116[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs115},
 };
 
 const ArgDoc kArgs117[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs118[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs117},
 };
 
 const ArgDoc kArgs119[] = {
@@ -611,6 +605,202 @@ const ArgDoc kArgs119[] = {
 };
 
 const ArgDoc kArgs120[] = {
+    {"message", "string", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs121[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs122[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs123[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs124[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs125[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs126[] = {
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs127[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs128[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs129[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs130[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs131[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs132[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs133[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs131},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs132},
+};
+
+const ArgDoc kArgs134[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs135[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs136[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs137[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs138[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs137},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs139[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs140[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs141[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs142[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs143[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs144[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs145[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs146[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs147[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs148[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs149[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs150[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs151[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs152[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs153[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs154[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs155[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs156[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs157[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs158[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
@@ -618,86 +808,120 @@ const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
     {"client|caching", kArgs4},
-    {"client|tracking", kArgs6},
-    {"client|list", kArgs9},
-    {"client|setname", kArgs10},
-    {"client|reply", kArgs12},
-    {"client|pause", kArgs14},
-    {"client|unblock", kArgs16},
-    {"client|no-evict", kArgs18},
-    {"client|kill", kArgs22},
+    {"client|reply", kArgs6},
+    {"client|tracking", kArgs8},
+    {"client|list", kArgs11},
+    {"client|no-evict", kArgs13},
+    {"client|pause", kArgs15},
+    {"client|kill", kArgs19},
+    {"client|unblock", kArgs21},
+    {"client|setname", kArgs22},
     {"client|kill", kArgs26},
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
     {"client|setname", kArgs32},
-    {"command|info", kArgs33},
-    {"command|docs", kArgs34},
-    {"command|list", kArgs36},
-    {"command|docs", kArgs37},
-    {"command|info", kArgs38},
-    {"command|list", kArgs40},
-    {"config|get", kArgs42},
-    {"config|set", kArgs44},
-    {"config|get", kArgs46},
-    {"config|set", kArgs48},
-    {"copy", kArgs49},
-    {"decr", kArgs50},
-    {"decrby", kArgs51},
-    {"del", kArgs52},
-    {"echo", kArgs53},
-    {"exists", kArgs54},
-    {"expire", kArgs56},
-    {"expireat", kArgs58},
-    {"expiretime", kArgs59},
-    {"flushall", kArgs61},
-    {"flushdb", kArgs63},
-    {"get", kArgs64},
-    {"getdel", kArgs65},
-    {"getex", kArgs67},
-    {"getrange", kArgs68},
-    {"getset", kArgs69},
-    {"hello", kArgs72},
-    {"incr", kArgs73},
-    {"incrby", kArgs74},
-    {"incrbyfloat", kArgs75},
-    {"info", kArgs76},
-    {"keys", kArgs77},
-    {"lcs", kArgs78},
-    {"mget", kArgs79},
-    {"move", kArgs80},
-    {"mset", kArgs82},
-    {"msetnx", kArgs84},
-    {"object|encoding", kArgs85},
-    {"object|freq", kArgs86},
-    {"object|idletime", kArgs87},
-    {"object|refcount", kArgs88},
-    {"object|encoding", kArgs89},
-    {"object|freq", kArgs90},
-    {"object|idletime", kArgs91},
-    {"object|refcount", kArgs92},
-    {"persist", kArgs93},
-    {"pexpire", kArgs95},
-    {"pexpireat", kArgs97},
-    {"pexpiretime", kArgs98},
-    {"ping", kArgs99},
-    {"psetex", kArgs100},
-    {"pttl", kArgs101},
-    {"rename", kArgs102},
-    {"renamenx", kArgs103},
-    {"scan", kArgs104},
-    {"select", kArgs105},
-    {"set", kArgs108},
-    {"setex", kArgs109},
-    {"setnx", kArgs110},
-    {"setrange", kArgs111},
-    {"shutdown", kArgs113},
-    {"strlen", kArgs114},
-    {"substr", kArgs115},
-    {"swapdb", kArgs116},
-    {"touch", kArgs117},
-    {"ttl", kArgs118},
-    {"type", kArgs119},
-    {"unlink", kArgs120},
+    {"client|unblock", kArgs34},
+    {"command|info", kArgs35},
+    {"command|docs", kArgs36},
+    {"command|list", kArgs38},
+    {"command|docs", kArgs39},
+    {"command|info", kArgs40},
+    {"command|list", kArgs42},
+    {"config|get", kArgs44},
+    {"config|set", kArgs46},
+    {"config|get", kArgs48},
+    {"config|set", kArgs50},
+    {"copy", kArgs51},
+    {"decr", kArgs52},
+    {"decrby", kArgs53},
+    {"del", kArgs54},
+    {"echo", kArgs55},
+    {"exists", kArgs56},
+    {"expire", kArgs58},
+    {"expireat", kArgs60},
+    {"expiretime", kArgs61},
+    {"flushall", kArgs63},
+    {"flushdb", kArgs65},
+    {"get", kArgs66},
+    {"getdel", kArgs67},
+    {"getex", kArgs69},
+    {"getrange", kArgs70},
+    {"getset", kArgs71},
+    {"hdel", kArgs72},
+    {"hello", kArgs75},
+    {"hexists", kArgs76},
+    {"hget", kArgs77},
+    {"hgetall", kArgs78},
+    {"hincrby", kArgs79},
+    {"hincrbyfloat", kArgs80},
+    {"hkeys", kArgs81},
+    {"hlen", kArgs82},
+    {"hmget", kArgs83},
+    {"hmset", kArgs85},
+    {"hrandfield", kArgs87},
+    {"hscan", kArgs88},
+    {"hset", kArgs90},
+    {"hsetnx", kArgs91},
+    {"hstrlen", kArgs92},
+    {"hvals", kArgs93},
+    {"incr", kArgs94},
+    {"incrby", kArgs95},
+    {"incrbyfloat", kArgs96},
+    {"info", kArgs97},
+    {"keys", kArgs98},
+    {"lcs", kArgs99},
+    {"mget", kArgs100},
+    {"move", kArgs101},
+    {"mset", kArgs103},
+    {"msetnx", kArgs105},
+    {"object|freq", kArgs106},
+    {"object|encoding", kArgs107},
+    {"object|idletime", kArgs108},
+    {"object|refcount", kArgs109},
+    {"object|encoding", kArgs110},
+    {"object|freq", kArgs111},
+    {"object|idletime", kArgs112},
+    {"object|refcount", kArgs113},
+    {"persist", kArgs114},
+    {"pexpire", kArgs116},
+    {"pexpireat", kArgs118},
+    {"pexpiretime", kArgs119},
+    {"ping", kArgs120},
+    {"psetex", kArgs121},
+    {"pttl", kArgs122},
+    {"rename", kArgs123},
+    {"renamenx", kArgs124},
+    {"sadd", kArgs125},
+    {"scan", kArgs126},
+    {"scard", kArgs127},
+    {"sdiff", kArgs128},
+    {"sdiffstore", kArgs129},
+    {"select", kArgs130},
+    {"set", kArgs133},
+    {"setex", kArgs134},
+    {"setnx", kArgs135},
+    {"setrange", kArgs136},
+    {"shutdown", kArgs138},
+    {"sinter", kArgs139},
+    {"sintercard", kArgs140},
+    {"sinterstore", kArgs141},
+    {"sismember", kArgs142},
+    {"smembers", kArgs143},
+    {"smismember", kArgs144},
+    {"smove", kArgs145},
+    {"spop", kArgs146},
+    {"srandmember", kArgs147},
+    {"srem", kArgs148},
+    {"sscan", kArgs149},
+    {"strlen", kArgs150},
+    {"substr", kArgs151},
+    {"sunion", kArgs152},
+    {"sunionstore", kArgs153},
+    {"swapdb", kArgs154},
+    {"touch", kArgs155},
+    {"ttl", kArgs156},
+    {"type", kArgs157},
+    {"unlink", kArgs158},
 };
 
 }  // namespace

@@ -226,8 +226,8 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w("mem_aof_buffer", "0");
     w("mem_allocator", allocator_name());
     w("active_defrag_running", "0");
-    w("lazyfree_pending_objects", "0");
-    w("lazyfreed_objects", "0");
+    w.u("lazyfree_pending_objects", lazy_free_.pending_objects());
+    w.u("lazyfreed_objects", lazy_free_.freed_objects());
   }
   if (req.wants("persistence", true)) {
     w.section("Persistence");
@@ -444,6 +444,7 @@ void Server::reset_stats() {
   stats_ = ServerStats{};
   commands_.reset_stats();
   keyspace_stats_ = store::KeyspaceStats{};
+  lazy_free_.reset_stats();
   loop_->stats() = net::LoopStats{};
   loop_->stats().since_us = mono_us();
   if (io_threads_) io_threads_->reset_counters();

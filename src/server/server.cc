@@ -126,8 +126,11 @@ Server::Server(Config config) : config_(std::move(config)) {
   run_id_ = random_hex(40);
   std::random_device rd;
   hash_set_seed((static_cast<uint64_t>(rd()) << 32) | rd());
+  free_policy_.worker = &lazy_free_;
+  on_config_changed("lazyfree-lazy-server-del");
   for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
+    dbs_.back()->set_free_policy(&free_policy_);
     dbs_.back()->set_key_added_hook(
         [this](store::Db& db, const store::Entry& e) { on_key_added(db, e); });
   }
@@ -371,6 +374,11 @@ int64_t Server::cron() {
 }
 
 void Server::on_config_changed(std::string_view name) {
+  if (name.starts_with("lazyfree-lazy-")) {
+    free_policy_.server_del = config_.lazyfree_lazy_server_del;
+    free_policy_.expire = config_.lazyfree_lazy_expire;
+    return;
+  }
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
   if (name == "io-batch-wait-us" || name == "io-batch-min-cpu")
     loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);
@@ -387,9 +395,9 @@ int Server::batch_wait_us() const {
   return loop_->completion_based() ? 200 : 100;
 }
 
-size_t Server::flush_all() {
+size_t Server::flush_all(bool lazy) {
   size_t n = 0;
-  for (auto& d : dbs_) n += d->clear();
+  for (auto& d : dbs_) n += d->clear(lazy);
   return n;
 }
 

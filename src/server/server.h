@@ -108,8 +108,10 @@ class Server {
   void on_config_changed(std::string_view name);
   // The wake-up coalescing window in effect (io-batch-wait-us, -1 resolved per backend).
   int batch_wait_us() const;
-  // Empties every database (FLUSHALL) and returns the number of keys removed.
-  size_t flush_all();
+  // Empties every database (FLUSHALL) and returns the number of keys removed; lazy: the
+  // contents are freed on the lazy-free thread.
+  size_t flush_all(bool lazy = false);
+  const store::LazyFree& lazy_free() const { return lazy_free_; }
   std::string info(std::span<const std::string_view> sections);
   // CONFIG RESETSTAT: zeroes server, command, error, keyspace and loop statistics.
   void reset_stats();
@@ -164,6 +166,9 @@ class Server {
   bool io_threads_active_ = false;
   bool fanned_out_ = false;
   std::vector<uint64_t> closing_;
+  // Declared before the dbs: it must outlive them (its thread may hold their values).
+  store::LazyFree lazy_free_;
+  store::FreePolicy free_policy_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
   // Blocked clients by db and key, in the order they blocked.
   std::vector<std::map<std::string, std::list<Client*>, std::less<>>> blocking_keys_;

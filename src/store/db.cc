@@ -23,7 +23,7 @@ bool Db::is_expired(const Entry* e) const {
 void Db::expire_now(Entry* e) {
   stats_->expired_keys++;
   if (expired_hook_) expired_hook_(*this, e->key());
-  remove(e->key());
+  remove(e->key(), free_policy_ && free_policy_->expire ? FreeMode::kLazy : FreeMode::kSync);
 }
 
 Entry* Db::lookup(std::string_view key) {
@@ -62,8 +62,12 @@ void Db::add(Entry* e) {
   key_added(e);
 }
 
-void Db::free_entry(Entry* e) {
+void Db::free_entry(Entry* e, bool lazy) {
   if (e->has_expire()) std::free(expires_.erase(e));
+  if (lazy && free_policy_ && free_policy_->worker && free_effort(*e) > LazyFree::kThreshold) {
+    free_policy_->worker->submit([e] { Entry::destroy(e); }, 1);
+    return;
+  }
   Entry::destroy(e);
 }
 
@@ -81,7 +85,7 @@ void Db::set(Entry* e, bool keep_ttl) {
     replace(old, e);
   } else {
     keys_.replace(old, e);
-    free_entry(old);
+    free_entry(old, free_policy_ && free_policy_->server_del);
   }
   if (retyped) key_added(e);
 }
@@ -99,10 +103,11 @@ void Db::replace(Entry* old_entry, Entry* fresh) {
   Entry::destroy(old_entry);
 }
 
-bool Db::remove(std::string_view key) {
+bool Db::remove(std::string_view key, FreeMode mode) {
   Entry* e = keys_.erase(key);
   if (!e) return false;
-  free_entry(e);
+  free_entry(e, mode == FreeMode::kLazy ||
+                    (mode == FreeMode::kServer && free_policy_ && free_policy_->server_del));
   return true;
 }
 
@@ -146,9 +151,26 @@ bool Db::persist(Entry* e) {
   return true;
 }
 
-size_t Db::clear() {
+size_t Db::clear(bool lazy) {
   avg_ttl_ms_ = 0;
   size_t n = keys_.size();
+  if (lazy && n > 0 && free_policy_ && free_policy_->worker) {
+    // The tables move into the job (leaving these empty); std::function needs a copyable
+    // callable, hence the shared_ptr.
+    struct Tables {
+      KeyDict keys;
+      ExpireDict expires;
+    };
+    auto t = std::make_shared<Tables>(Tables{std::move(keys_), std::move(expires_)});
+    expire_cursor_ = 0;
+    free_policy_->worker->submit(
+        [t] {
+          t->expires.clear([](ExpireNode* x) { std::free(x); });
+          t->keys.clear([](Entry* e) { Entry::destroy(e); });
+        },
+        n);
+    return n;
+  }
   expires_.clear([](ExpireNode* x) { std::free(x); });
   keys_.clear([](Entry* e) { Entry::destroy(e); });
   expire_cursor_ = 0;

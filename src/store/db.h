@@ -17,6 +17,7 @@
 
 #include "store/dict.h"
 #include "store/entry.h"
+#include "store/lazy_free.h"
 #include "util/hash.h"
 
 namespace rkv::store {
@@ -54,6 +55,17 @@ struct ExpireTraits {
   static ExpireNode*& next(ExpireNode& n) { return n.next; }
 };
 
+// Where freed values go (lazyfree-lazy-*): owned by the server, shared by every Db.
+struct FreePolicy {
+  LazyFree* worker = nullptr;  // null: everything is freed inline
+  bool server_del = false;     // lazyfree-lazy-server-del: overwrites, RENAME, server deletes
+  bool expire = false;         // lazyfree-lazy-expire
+};
+
+// How remove() frees: as the server's own deletes do (FreePolicy::server_del), inline
+// (DEL, GETDEL), or on the worker when big enough (UNLINK, lazyfree-lazy-user-del).
+enum class FreeMode { kServer, kSync, kLazy };
+
 class Db {
  public:
   using KeyDict = Dict<Entry, EntryTraits>;
@@ -78,6 +90,7 @@ class Db {
   int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
   void set_key_added_hook(KeyAddedHook hook) { key_added_hook_ = std::move(hook); }
+  void set_free_policy(const FreePolicy* policy) { free_policy_ = policy; }
   void enable_key_added_hook(bool on) { key_added_enabled_ = on; }
 
   // Lookups; an expired key is deleted and reported missing.
@@ -103,7 +116,7 @@ class Db {
   void set(Entry* e, bool keep_ttl);
   // Swaps a live entry for a new one with the same key, carrying its TTL over.
   void replace(Entry* old_entry, Entry* fresh);
-  bool remove(std::string_view key);
+  bool remove(std::string_view key, FreeMode mode = FreeMode::kServer);
   // Unlinks the entry without freeing it (MOVE, RENAME); *expire_ms gets its TTL or -1.
   Entry* detach(std::string_view key, int64_t* expire_ms);
 
@@ -111,8 +124,9 @@ class Db {
   void set_expire(Entry* e, int64_t when_ms);
   bool persist(Entry* e);
 
-  // Removes every key; returns how many there were.
-  size_t clear();
+  // Removes every key; returns how many there were. lazy: the tables are swapped for
+  // empty ones at once and freed on the worker (FLUSHALL ASYNC).
+  size_t clear(bool lazy = false);
   void swap_contents(Db& other);
 
   Entry* random_entry();
@@ -145,7 +159,7 @@ class Db {
   const KeyDict& keys() const { return keys_; }
 
  private:
-  void free_entry(Entry* e);
+  void free_entry(Entry* e, bool lazy);
   void expire_now(Entry* e);
   Entry* lookup(std::string_view key);
   void touch(Entry* e) { e->set_lru(lru_clock()); }
@@ -163,6 +177,7 @@ class Db {
   std::mt19937_64 rng_;
   ExpiredHook expired_hook_;
   KeyAddedHook key_added_hook_;
+  const FreePolicy* free_policy_ = nullptr;
   bool key_added_enabled_ = false;
 };
 

@@ -149,6 +149,30 @@ class Dict {
     return head;
   }
 
+  // A random node, uniform over the nodes (HRANDFIELD, SRANDMEMBER...), where random_node
+  // favours nodes in short chains. Draws a slot over both tables and a rank below
+  // max(chain length, kFairRank), and keeps the pick when the chain has a node of that
+  // rank: every node of a chain up to kFairRank long has the same chance, a node of a
+  // longer (rare) chain a little less. nullptr when empty.
+  template <typename Rng>
+  Node* fair_random_node(Rng& rng) {
+    if (size() == 0) return nullptr;
+    if (rehashing()) rehash_step(1);
+    constexpr size_t kFairRank = 4;
+    const size_t slots = t_[0].size + t_[1].size;
+    for (;;) {
+      size_t i = rng() % slots;
+      Node* n = i < t_[0].size ? t_[0].slots[i] : t_[1].slots[i - t_[0].size];
+      if (!n) continue;
+      size_t len = 0;
+      for (Node* c = n; c; c = Traits::next(*c)) len++;
+      size_t rank = rng() % (len > kFairRank ? len : kFairRank);
+      if (rank >= len) continue;
+      while (rank--) n = Traits::next(*n);
+      return n;
+    }
+  }
+
   // Moves up to n buckets (visiting at most 10n empty ones). Returns false when done.
   bool rehash_step(size_t n) {
     if (!rehashing()) return false;

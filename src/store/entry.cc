@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <new>
 
+#include "store/hash_object.h"
+#include "store/set_object.h"
+#include "store/zset_object.h"
 #include "util/memory.h"
 
 namespace rkv::store {
@@ -176,20 +179,36 @@ size_t Entry::allocated_bytes() const {
 }
 
 void destroy_object(ObjType type, Encoding enc, void* obj) {
+  if (type == ObjType::kSet) return destroy_set(enc, obj);
+  if (type == ObjType::kHash) return destroy_hash(enc, obj);
+  if (type == ObjType::kZset) return destroy_zset(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     BlobString::destroy(static_cast<BlobString*>(obj));
 }
 
 void* clone_object(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return clone_set(enc, obj);
+  if (type == ObjType::kHash) return clone_hash(enc, obj);
+  if (type == ObjType::kZset) return clone_zset(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return BlobString::create(static_cast<const BlobString*>(obj)->view());
   return nullptr;
 }
 
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return set_allocated_bytes(enc, obj);
+  if (type == ObjType::kHash) return hash_allocated_bytes(enc, obj);
+  if (type == ObjType::kZset) return zset_allocated_bytes(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return static_cast<const BlobString*>(obj)->allocated_bytes();
   return 0;
+}
+
+size_t object_free_effort(ObjType type, Encoding enc, const void* obj) {
+  if (type == ObjType::kSet) return set_free_effort(enc, obj);
+  if (type == ObjType::kHash) return hash_free_effort(enc, obj);
+  if (type == ObjType::kZset) return zset_free_effort(enc, obj);
+  return 1;  // strings are one allocation; each collection type adds its case
 }
 
 std::string_view type_name(ObjType t) {

@@ -99,5 +99,13 @@ void destroy_object(ObjType type, Encoding enc, void* obj);
 // A deep copy of a heap value, or nullptr for types that cannot be copied yet.
 void* clone_object(ObjType type, Encoding enc, const void* obj);
 size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj);
+// What freeing a value costs, in Redis's units (elements of a hash table, nodes of a
+// quicklist, 1 for one allocation): above LazyFree::kThreshold it is freed off-thread.
+size_t object_free_effort(ObjType type, Encoding enc, const void* obj);
+inline size_t free_effort(const Entry& e) {
+  const Encoding enc = e.encoding();
+  if (enc == Encoding::kInt || enc == Encoding::kEmbstr) return 1;
+  return object_free_effort(e.type(), enc, e.object());
+}
 
 }  // namespace rkv::store

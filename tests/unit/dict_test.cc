@@ -281,6 +281,46 @@ TEST(Dict, RandomNodeDuringRehash) {
   EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 2049);
 }
 
+TEST(Dict, FairRandomNodeIsUniform) {
+  // 3000 nodes in 4096 slots: chains of 1 to 4+ nodes, which random_node weighs unevenly.
+  constexpr size_t kN = 3000;
+  Pool pool(kN);
+  D d;
+  for (size_t i = 0; i < kN; i++) d.insert(pool[i]);
+  while (d.rehash_step(100)) {
+  }
+  std::mt19937_64 rng(7);
+  std::vector<size_t> hits(kN);
+  constexpr size_t kDraws = kN * 200;
+  for (size_t i = 0; i < kDraws; i++) hits[d.fair_random_node(rng)->key]++;
+  // Chi-square over 2999 degrees of freedom: mean 2999, sd ~77. A bucket-then-chain pick
+  // lands far above (nodes of single-node chains drawn ~1.5x as often as the mean).
+  double chi2 = 0;
+  for (size_t h : hits) chi2 += (h - 200.0) * (h - 200.0) / 200.0;
+  EXPECT_LT(chi2, 3400);
+  D none;
+  EXPECT_EQ(none.fair_random_node(rng), nullptr);
+}
+
+TEST(Dict, FairRandomNodeReachesLongChainsAndRehashingTables) {
+  Pool pool(100);
+  Dict<Node, CollidingTraits> d;  // everything in 8 chains of ~12
+  std::mt19937_64 rng(9);
+  std::vector<bool> seen(100);
+  bool saw_rehashing = false;
+  for (size_t i = 0; i < 100; i++) {
+    d.insert(pool[i]);
+    saw_rehashing |= d.rehashing();
+    for (int j = 0; j < 50; j++) {
+      Node* x = d.fair_random_node(rng);
+      ASSERT_LE(x->key, i);
+    }
+  }
+  for (int i = 0; i < 20000; i++) seen[d.fair_random_node(rng)->key] = true;
+  EXPECT_TRUE(saw_rehashing);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 100);
+}
+
 // --- SCAN: every element present for the whole scan is returned at least once. ---
 
 // A dict plus churn keys that come and go between scan calls.

@@ -1,0 +1,74 @@
+// The cursor argument of SCAN and the per-type SCANs (SSCAN, HSCAN, ZSCAN), and the
+// MATCH/COUNT options of the per-type ones, read as Redis reads them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "server/command.h"
+#include "server/errors.h"
+#include "util/numbers.h"
+#include "util/strings.h"
+
+namespace rkv::server {
+
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+
+// The cursor as Redis reads it (strtoul, base 10): an optional sign, digits up to the first
+// NUL; no leading space, no trailing junk, no overflow. "" and "-1" are accepted.
+inline std::optional<uint64_t> parse_scan_cursor(std::string_view s) {
+  s = s.substr(0, s.find('\0'));
+  if (s.empty()) return 0;
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  if (i == s.size()) return std::nullopt;
+  uint64_t v = 0;
+  for (; i < s.size(); i++) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    auto digit = static_cast<uint64_t>(s[i] - '0');
+    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
+  }
+  return negative ? 0 - v : v;
+}
+
+// MATCH and COUNT of HSCAN/SSCAN/ZSCAN (TYPE is SCAN's alone: a syntax error here).
+struct ElementScanOptions {
+  size_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;  // false for no MATCH and for MATCH *
+};
+
+// Parses argv[first..]; false after replying with the error.
+inline bool parse_element_scan_options(CommandContext& ctx, size_t first, ElementScanOptions* opt) {
+  for (size_t i = first; i < ctx.argc(); i += 2) {
+    std::string_view name = ctx.arg(i);
+    bool has_value = i + 1 < ctx.argc();
+    if (has_value && iequals(name, "count")) {
+      auto n = parse_int64(ctx.arg(i + 1));
+      if (!n) {
+        ctx.reply.error(err::kNotInteger);
+        return false;
+      }
+      if (*n < 1) {
+        ctx.reply.error(err::kSyntax);
+        return false;
+      }
+      opt->count = static_cast<size_t>(*n);
+    } else if (has_value && iequals(name, "match")) {
+      opt->pattern = ctx.arg(i + 1);
+      opt->use_pattern = opt->pattern != "*";
+    } else {
+      ctx.reply.error(err::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace rkv::server
