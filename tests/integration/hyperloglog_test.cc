@@ -215,8 +215,12 @@ TEST_P(HyperLogLogTest, PfdebugAndSelftest) {
 }
 
 TEST_P(HyperLogLogTest, WrongType) {
-  ReplyPtr r = conn().cmd({"LPUSH", "l", "x"});
-  if (is_error(r, "ERR unknown command")) GTEST_SKIP() << "no list type in this build";
+  bool made = false;
+  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
+           {"SADD", "l", "x"}, {"HSET", "l", "f", "v"}, {"LPUSH", "l", "x"}}) {
+    if ((made = !is_error(conn().cmd(cmd), "ERR unknown command"))) break;
+  }
+  if (!made) GTEST_SKIP() << "no type other than string in this build";
   EXPECT_EQ(text({"PFADD", "l", "a"}), kWrongType);
   EXPECT_EQ(text({"PFCOUNT", "l"}), kWrongType);
   EXPECT_EQ(text({"PFCOUNT", "missing", "l"}), kWrongType);
