@@ -18,12 +18,108 @@ const ArgDoc kArgs2[] = {
 };
 
 const ArgDoc kArgs3[] = {
+    {"byte", "pure-token", "BYTE", "", 0, -1, {}},
+    {"bit", "pure-token", "BIT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs4[] = {
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+    {"index_unit", "oneof", "", "7.0.0", kArgOptional, -1, kArgs3},
+};
+
+const ArgDoc kArgs5[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "block", "", "", kArgOptional, -1, kArgs4},
+};
+
+const ArgDoc kArgs6[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs7[] = {
+    {"wrap", "pure-token", "WRAP", "", 0, -1, {}},
+    {"sat", "pure-token", "SAT", "", 0, -1, {}},
+    {"fail", "pure-token", "FAIL", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs8[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs9[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs10[] = {
+    {"encoding_offset_value", "block", "SET", "", 0, -1, kArgs8},
+    {"encoding_offset_increment", "block", "INCRBY", "", 0, -1, kArgs9},
+};
+
+const ArgDoc kArgs11[] = {
+    {"wrap_sat_fail", "oneof", "OVERFLOW", "", kArgOptional, -1, kArgs7},
+    {"write_operation", "oneof", "", "", 0, -1, kArgs10},
+};
+
+const ArgDoc kArgs12[] = {
+    {"encoding_offset", "block", "GET", "", 0, -1, kArgs6},
+    {"write", "block", "", "", 0, -1, kArgs11},
+};
+
+const ArgDoc kArgs13[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"operation", "oneof", "", "", kArgOptional | kArgMultiple, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs15[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"encoding_offset", "block", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, kArgs14},
+};
+
+const ArgDoc kArgs16[] = {
+    {"operation", "string", "", "", 0, -1, {}},
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs17[] = {
+    {"byte", "pure-token", "BYTE", "", 0, -1, {}},
+    {"bit", "pure-token", "BIT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs18[] = {
+    {"end", "integer", "", "", 0, -1, {}},
+    {"index_unit", "oneof", "", "7.0.0", kArgOptional, -1, kArgs17},
+};
+
+const ArgDoc kArgs19[] = {
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end_index", "block", "", "", kArgOptional, -1, kArgs18},
+};
+
+const ArgDoc kArgs20[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"bit", "integer", "", "", 0, -1, {}},
+    {"index", "block", "", "", kArgOptional, -1, kArgs19},
+};
+
+const ArgDoc kArgs21[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs4[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs3},
+const ArgDoc kArgs22[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs21},
     {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
     {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
     {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
@@ -32,149 +128,55 @@ const ArgDoc kArgs4[] = {
     {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs5[] = {
+const ArgDoc kArgs23[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "", 0, -1, {}},
     {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs6[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs7[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs5},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs6},
-};
-
-const ArgDoc kArgs8[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs9[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs8},
-};
-
-const ArgDoc kArgs10[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
-    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs11[] = {
-    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs10},
-    {"username", "string", "USER", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
-    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs12[] = {
-    {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs11},
-};
-
-const ArgDoc kArgs13[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs12},
-};
-
-const ArgDoc kArgs14[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs15[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs16[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs15},
-};
-
-const ArgDoc kArgs17[] = {
-    {"write", "pure-token", "WRITE", "", 0, -1, {}},
-    {"all", "pure-token", "ALL", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs18[] = {
-    {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs17},
-};
-
-const ArgDoc kArgs19[] = {
-    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
-    {"error", "pure-token", "ERROR", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs20[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs19},
-};
-
-const ArgDoc kArgs21[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs22[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs21},
-};
-
-const ArgDoc kArgs23[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
-    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs24[] = {
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs25[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs23},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs24},
+};
+
+const ArgDoc kArgs26[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs27[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs26},
+};
+
+const ArgDoc kArgs28[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
+    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs29[] = {
     {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs23},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs28},
     {"username", "string", "USER", "", kArgOptional, -1, {}},
     {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
     {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
     {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs25[] = {
-    {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs24},
-};
-
-const ArgDoc kArgs26[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs25},
-};
-
-const ArgDoc kArgs27[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs28[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs29[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs27},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs28},
-};
-
 const ArgDoc kArgs30[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"ip:port", "string", "", "", 0, -1, {}},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs29},
 };
 
 const ArgDoc kArgs31[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs30},
+    {"filter", "oneof", "", "", 0, -1, kArgs30},
 };
 
 const ArgDoc kArgs32[] = {
@@ -182,170 +184,269 @@ const ArgDoc kArgs32[] = {
 };
 
 const ArgDoc kArgs33[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs34[] = {
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs33},
+};
+
+const ArgDoc kArgs35[] = {
+    {"write", "pure-token", "WRITE", "", 0, -1, {}},
+    {"all", "pure-token", "ALL", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs36[] = {
+    {"timeout", "integer", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs35},
+};
+
+const ArgDoc kArgs37[] = {
     {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
     {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs34[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs33},
-};
-
-const ArgDoc kArgs35[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs36[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs37[] = {
-    {"module-name", "string", "MODULE", "", 0, -1, {}},
-    {"category", "string", "ACLCAT", "", 0, -1, {}},
-    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs38[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs37},
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs37},
 };
 
 const ArgDoc kArgs39[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs40[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"mode", "oneof", "", "", 0, -1, kArgs39},
 };
 
 const ArgDoc kArgs41[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
+    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs42[] = {
+    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs41},
+    {"username", "string", "USER", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
+    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs43[] = {
+    {"ip:port", "string", "", "", 0, -1, {}},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs42},
+};
+
+const ArgDoc kArgs44[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs43},
+};
+
+const ArgDoc kArgs45[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs46[] = {
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs47[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs45},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs46},
+};
+
+const ArgDoc kArgs48[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs49[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs48},
+};
+
+const ArgDoc kArgs50[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs51[] = {
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs52[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs51},
+};
+
+const ArgDoc kArgs53[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs54[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs55[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs42[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs41},
+const ArgDoc kArgs56[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs55},
 };
 
-const ArgDoc kArgs43[] = {
+const ArgDoc kArgs57[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs58[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs59[] = {
+    {"module-name", "string", "MODULE", "", 0, -1, {}},
+    {"category", "string", "ACLCAT", "", 0, -1, {}},
+    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs60[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs59},
+};
+
+const ArgDoc kArgs61[] = {
     {"parameter", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs44[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs43},
+const ArgDoc kArgs62[] = {
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs61},
 };
 
-const ArgDoc kArgs45[] = {
+const ArgDoc kArgs63[] = {
     {"parameter", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs46[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs45},
+const ArgDoc kArgs64[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs63},
 };
 
-const ArgDoc kArgs47[] = {
+const ArgDoc kArgs65[] = {
     {"parameter", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs48[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs47},
+const ArgDoc kArgs66[] = {
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs65},
 };
 
-const ArgDoc kArgs49[] = {
+const ArgDoc kArgs67[] = {
     {"parameter", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs50[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs49},
+const ArgDoc kArgs68[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs67},
 };
 
-const ArgDoc kArgs51[] = {
+const ArgDoc kArgs69[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"destination-db", "integer", "DB", "", kArgOptional, -1, {}},
     {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs52[] = {
+const ArgDoc kArgs70[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs53[] = {
+const ArgDoc kArgs71[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"decrement", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs54[] = {
+const ArgDoc kArgs72[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs55[] = {
+const ArgDoc kArgs73[] = {
     {"message", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs56[] = {
+const ArgDoc kArgs74[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs57[] = {
+const ArgDoc kArgs75[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs58[] = {
+const ArgDoc kArgs76[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs57},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs75},
 };
 
-const ArgDoc kArgs59[] = {
+const ArgDoc kArgs77[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs60[] = {
+const ArgDoc kArgs78[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs59},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs77},
 };
 
-const ArgDoc kArgs61[] = {
+const ArgDoc kArgs79[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs62[] = {
+const ArgDoc kArgs80[] = {
     {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs63[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs62},
+const ArgDoc kArgs81[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs80},
 };
 
-const ArgDoc kArgs64[] = {
+const ArgDoc kArgs82[] = {
     {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs65[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs64},
+const ArgDoc kArgs83[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs82},
 };
 
-const ArgDoc kArgs66[] = {
+const ArgDoc kArgs84[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs67[] = {
+const ArgDoc kArgs85[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs86[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs68[] = {
+const ArgDoc kArgs87[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -353,156 +454,156 @@ const ArgDoc kArgs68[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs69[] = {
+const ArgDoc kArgs88[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs68},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs87},
 };
 
-const ArgDoc kArgs70[] = {
+const ArgDoc kArgs89[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs90[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
+const ArgDoc kArgs91[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs73[] = {
+const ArgDoc kArgs92[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs74[] = {
+const ArgDoc kArgs93[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs73},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs92},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs75[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs74},
+const ArgDoc kArgs94[] = {
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs93},
 };
 
-const ArgDoc kArgs76[] = {
+const ArgDoc kArgs95[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs77[] = {
+const ArgDoc kArgs96[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs78[] = {
+const ArgDoc kArgs97[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs79[] = {
+const ArgDoc kArgs98[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs80[] = {
+const ArgDoc kArgs99[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs81[] = {
+const ArgDoc kArgs100[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs82[] = {
+const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs83[] = {
+const ArgDoc kArgs102[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs84[] = {
+const ArgDoc kArgs103[] = {
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs85[] = {
+const ArgDoc kArgs104[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs84},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs103},
 };
 
-const ArgDoc kArgs86[] = {
+const ArgDoc kArgs105[] = {
     {"count", "integer", "", "", 0, -1, {}},
     {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs87[] = {
+const ArgDoc kArgs106[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs86},
+    {"options", "block", "", "", kArgOptional, -1, kArgs105},
 };
 
-const ArgDoc kArgs88[] = {
+const ArgDoc kArgs107[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs89[] = {
+const ArgDoc kArgs108[] = {
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs90[] = {
+const ArgDoc kArgs109[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs89},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs108},
 };
 
-const ArgDoc kArgs91[] = {
+const ArgDoc kArgs110[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs92[] = {
+const ArgDoc kArgs111[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs93[] = {
+const ArgDoc kArgs112[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs94[] = {
+const ArgDoc kArgs113[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs95[] = {
+const ArgDoc kArgs114[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs96[] = {
+const ArgDoc kArgs115[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs97[] = {
+const ArgDoc kArgs116[] = {
     {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs98[] = {
+const ArgDoc kArgs117[] = {
     {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs99[] = {
+const ArgDoc kArgs118[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -511,62 +612,62 @@ const ArgDoc kArgs99[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs100[] = {
+const ArgDoc kArgs119[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs101[] = {
+const ArgDoc kArgs120[] = {
     {"before", "pure-token", "BEFORE", "", 0, -1, {}},
     {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs102[] = {
+const ArgDoc kArgs121[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs101},
+    {"where", "oneof", "", "", 0, -1, kArgs120},
     {"pivot", "string", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs103[] = {
+const ArgDoc kArgs122[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs104[] = {
+const ArgDoc kArgs123[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs105[] = {
+const ArgDoc kArgs124[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs106[] = {
+const ArgDoc kArgs125[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
-    {"wherefrom", "oneof", "", "", 0, -1, kArgs104},
-    {"whereto", "oneof", "", "", 0, -1, kArgs105},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs123},
+    {"whereto", "oneof", "", "", 0, -1, kArgs124},
 };
 
-const ArgDoc kArgs107[] = {
+const ArgDoc kArgs126[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs108[] = {
+const ArgDoc kArgs127[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs107},
+    {"where", "oneof", "", "", 0, -1, kArgs126},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs109[] = {
+const ArgDoc kArgs128[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs110[] = {
+const ArgDoc kArgs129[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", 0, -1, {}},
     {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
@@ -574,187 +675,89 @@ const ArgDoc kArgs110[] = {
     {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs111[] = {
+const ArgDoc kArgs130[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs112[] = {
+const ArgDoc kArgs131[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs113[] = {
+const ArgDoc kArgs132[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs114[] = {
+const ArgDoc kArgs133[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs115[] = {
+const ArgDoc kArgs134[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs116[] = {
+const ArgDoc kArgs135[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs117[] = {
+const ArgDoc kArgs136[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs118[] = {
+const ArgDoc kArgs137[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"db", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs119[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs120[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs119},
-};
-
-const ArgDoc kArgs121[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs122[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs121},
-};
-
-const ArgDoc kArgs123[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs124[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs125[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs126[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs127[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs128[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs129[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs130[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs131[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs132[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs133[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs132},
-};
-
-const ArgDoc kArgs134[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs135[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs134},
-};
-
-const ArgDoc kArgs136[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs137[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
-};
-
 const ArgDoc kArgs138[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs139[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs138},
 };
 
 const ArgDoc kArgs140[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs141[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs140},
 };
 
 const ArgDoc kArgs142[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs143[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs144[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs145[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs146[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs147[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs148[] = {
@@ -762,111 +765,104 @@ const ArgDoc kArgs148[] = {
 };
 
 const ArgDoc kArgs149[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs150[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs151[] = {
-    {"index", "integer", "", "", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs152[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs151},
 };
 
 const ArgDoc kArgs153[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs154[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs152},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs153},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs153},
 };
 
 const ArgDoc kArgs155[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs156[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs157[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs158[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"subcommand", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs159[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs158},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
 };
 
 const ArgDoc kArgs160[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs161[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs162[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs163[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs164[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs165[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs166[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
-    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs167[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs168[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs169[] = {
@@ -875,10 +871,10 @@ const ArgDoc kArgs169[] = {
 };
 
 const ArgDoc kArgs170[] = {
-    {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs171[] = {
@@ -886,507 +882,648 @@ const ArgDoc kArgs171[] = {
 };
 
 const ArgDoc kArgs172[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs173[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs174[] = {
+const ArgDoc kArgs173[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
+const ArgDoc kArgs174[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs175[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs176[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs177[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs178[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs179[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs180[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs176[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs177[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs175},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs176},
+};
+
+const ArgDoc kArgs178[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs179[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs180[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs181[] = {
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs182[] = {
-    {"score", "double", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs183[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs180},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs181},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs182},
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs182},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs184[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs185[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs186[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs187[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs188[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs189[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs190[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs189},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs191[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
+const ArgDoc kArgs186[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs187[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs188[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs189[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs190[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs191[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+};
+
 const ArgDoc kArgs192[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs193[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs192},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs194[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs195[] = {
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs196[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs195},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs197[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs198[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs199[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs200[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs201[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs200},
-};
-
-const ArgDoc kArgs202[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs203[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs204[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs202},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs203},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs205[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs206[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs205},
-};
-
-const ArgDoc kArgs207[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs208[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs207},
-};
-
-const ArgDoc kArgs209[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs210[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs211[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs209},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs210},
-};
-
-const ArgDoc kArgs212[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs213[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs214[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs215[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs216[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs217[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs218[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs219[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs218},
-};
-
-const ArgDoc kArgs220[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs221[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs220},
-};
-
-const ArgDoc kArgs222[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs223[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs224[] = {
+const ArgDoc kArgs195[] = {
     {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs196[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs197[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs198[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs199[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs201[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs202[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs203[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs204[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs206[] = {
+    {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs225[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+const ArgDoc kArgs207[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs204},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs205},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs206},
 };
 
-const ArgDoc kArgs226[] = {
+const ArgDoc kArgs208[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs209[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs210[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs225},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs227[] = {
+const ArgDoc kArgs211[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs212[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs213[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs228[] = {
+const ArgDoc kArgs214[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs213},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs215[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs216[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs217[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs227},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs216},
+};
+
+const ArgDoc kArgs218[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs219[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs220[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs219},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs221[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs222[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs223[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs224[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs225[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs224},
+};
+
+const ArgDoc kArgs226[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs227[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs228[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs226},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs227},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs229[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs230[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs229},
+};
+
+const ArgDoc kArgs231[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs232[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs231},
+};
+
+const ArgDoc kArgs233[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs234[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs235[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs233},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs234},
+};
+
+const ArgDoc kArgs236[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs237[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs238[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs239[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs240[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs241[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs242[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs243[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs242},
+};
+
+const ArgDoc kArgs244[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs245[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs244},
+};
+
+const ArgDoc kArgs246[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs247[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs248[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs249[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs250[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs249},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs251[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs252[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs251},
 };
 
 const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
-    {"client|tracking", kArgs4},
-    {"client|list", kArgs7},
-    {"client|no-evict", kArgs9},
-    {"client|kill", kArgs13},
-    {"client|setname", kArgs14},
-    {"client|reply", kArgs16},
-    {"client|pause", kArgs18},
-    {"client|unblock", kArgs20},
-    {"client|caching", kArgs22},
-    {"client|kill", kArgs26},
-    {"client|list", kArgs29},
-    {"client|no-evict", kArgs31},
+    {"bitcount", kArgs5},
+    {"bitfield", kArgs13},
+    {"bitfield_ro", kArgs15},
+    {"bitop", kArgs16},
+    {"bitpos", kArgs20},
+    {"client|tracking", kArgs22},
+    {"client|list", kArgs25},
+    {"client|no-evict", kArgs27},
+    {"client|kill", kArgs31},
     {"client|setname", kArgs32},
-    {"client|unblock", kArgs34},
-    {"command|info", kArgs35},
-    {"command|docs", kArgs36},
-    {"command|list", kArgs38},
-    {"command|docs", kArgs39},
-    {"command|info", kArgs40},
-    {"command|list", kArgs42},
-    {"config|get", kArgs44},
-    {"config|set", kArgs46},
-    {"config|get", kArgs48},
-    {"config|set", kArgs50},
-    {"copy", kArgs51},
-    {"decr", kArgs52},
-    {"decrby", kArgs53},
-    {"del", kArgs54},
-    {"echo", kArgs55},
-    {"exists", kArgs56},
-    {"expire", kArgs58},
-    {"expireat", kArgs60},
-    {"expiretime", kArgs61},
-    {"flushall", kArgs63},
-    {"flushdb", kArgs65},
-    {"get", kArgs66},
-    {"getdel", kArgs67},
-    {"getex", kArgs69},
-    {"getrange", kArgs70},
-    {"getset", kArgs71},
-    {"hdel", kArgs72},
-    {"hello", kArgs75},
-    {"hexists", kArgs76},
-    {"hget", kArgs77},
-    {"hgetall", kArgs78},
-    {"hincrby", kArgs79},
-    {"hincrbyfloat", kArgs80},
-    {"hkeys", kArgs81},
-    {"hlen", kArgs82},
-    {"hmget", kArgs83},
-    {"hmset", kArgs85},
-    {"hrandfield", kArgs87},
-    {"hscan", kArgs88},
-    {"hset", kArgs90},
-    {"hsetnx", kArgs91},
-    {"hstrlen", kArgs92},
-    {"hvals", kArgs93},
-    {"incr", kArgs94},
-    {"incrby", kArgs95},
-    {"incrbyfloat", kArgs96},
-    {"info", kArgs97},
-    {"keys", kArgs98},
-    {"lcs", kArgs99},
-    {"lindex", kArgs100},
-    {"linsert", kArgs102},
-    {"llen", kArgs103},
-    {"lmove", kArgs106},
-    {"lmpop", kArgs108},
-    {"lpop", kArgs109},
-    {"lpos", kArgs110},
-    {"lpush", kArgs111},
-    {"lpushx", kArgs112},
-    {"lrange", kArgs113},
-    {"lrem", kArgs114},
-    {"lset", kArgs115},
-    {"ltrim", kArgs116},
-    {"mget", kArgs117},
-    {"move", kArgs118},
-    {"mset", kArgs120},
-    {"msetnx", kArgs122},
-    {"object|encoding", kArgs123},
-    {"object|freq", kArgs124},
-    {"object|idletime", kArgs125},
-    {"object|refcount", kArgs126},
-    {"object|encoding", kArgs127},
-    {"object|freq", kArgs128},
-    {"object|idletime", kArgs129},
-    {"object|refcount", kArgs130},
-    {"persist", kArgs131},
-    {"pexpire", kArgs133},
-    {"pexpireat", kArgs135},
-    {"pexpiretime", kArgs136},
-    {"ping", kArgs137},
-    {"psetex", kArgs138},
-    {"pttl", kArgs139},
-    {"rename", kArgs140},
-    {"renamenx", kArgs141},
-    {"rpop", kArgs142},
-    {"rpoplpush", kArgs143},
-    {"rpush", kArgs144},
-    {"rpushx", kArgs145},
-    {"sadd", kArgs146},
-    {"scan", kArgs147},
-    {"scard", kArgs148},
-    {"sdiff", kArgs149},
-    {"sdiffstore", kArgs150},
-    {"select", kArgs151},
-    {"set", kArgs154},
-    {"setex", kArgs155},
-    {"setnx", kArgs156},
-    {"setrange", kArgs157},
-    {"shutdown", kArgs159},
-    {"sinter", kArgs160},
-    {"sintercard", kArgs161},
-    {"sinterstore", kArgs162},
-    {"sismember", kArgs163},
-    {"smembers", kArgs164},
-    {"smismember", kArgs165},
-    {"smove", kArgs166},
-    {"spop", kArgs167},
-    {"srandmember", kArgs168},
-    {"srem", kArgs169},
-    {"sscan", kArgs170},
-    {"strlen", kArgs171},
-    {"substr", kArgs172},
-    {"sunion", kArgs173},
-    {"sunionstore", kArgs174},
-    {"swapdb", kArgs175},
-    {"touch", kArgs176},
-    {"ttl", kArgs177},
-    {"type", kArgs178},
-    {"unlink", kArgs179},
-    {"zadd", kArgs183},
-    {"zcard", kArgs184},
-    {"zcount", kArgs185},
-    {"zdiff", kArgs186},
-    {"zdiffstore", kArgs187},
-    {"zincrby", kArgs188},
-    {"zinter", kArgs190},
-    {"zintercard", kArgs191},
-    {"zinterstore", kArgs193},
-    {"zlexcount", kArgs194},
-    {"zmpop", kArgs196},
-    {"zmscore", kArgs197},
-    {"zpopmax", kArgs198},
-    {"zpopmin", kArgs199},
-    {"zrandmember", kArgs201},
-    {"zrange", kArgs204},
-    {"zrangebylex", kArgs206},
-    {"zrangebyscore", kArgs208},
-    {"zrangestore", kArgs211},
-    {"zrank", kArgs212},
-    {"zrem", kArgs213},
-    {"zremrangebylex", kArgs214},
-    {"zremrangebyrank", kArgs215},
-    {"zremrangebyscore", kArgs216},
-    {"zrevrange", kArgs217},
-    {"zrevrangebylex", kArgs219},
-    {"zrevrangebyscore", kArgs221},
-    {"zrevrank", kArgs222},
-    {"zscan", kArgs223},
-    {"zscore", kArgs224},
-    {"zunion", kArgs226},
-    {"zunionstore", kArgs228},
+    {"client|reply", kArgs34},
+    {"client|pause", kArgs36},
+    {"client|unblock", kArgs38},
+    {"client|caching", kArgs40},
+    {"client|kill", kArgs44},
+    {"client|list", kArgs47},
+    {"client|no-evict", kArgs49},
+    {"client|setname", kArgs50},
+    {"client|unblock", kArgs52},
+    {"command|info", kArgs53},
+    {"command|docs", kArgs54},
+    {"command|list", kArgs56},
+    {"command|docs", kArgs57},
+    {"command|info", kArgs58},
+    {"command|list", kArgs60},
+    {"config|get", kArgs62},
+    {"config|set", kArgs64},
+    {"config|get", kArgs66},
+    {"config|set", kArgs68},
+    {"copy", kArgs69},
+    {"decr", kArgs70},
+    {"decrby", kArgs71},
+    {"del", kArgs72},
+    {"echo", kArgs73},
+    {"exists", kArgs74},
+    {"expire", kArgs76},
+    {"expireat", kArgs78},
+    {"expiretime", kArgs79},
+    {"flushall", kArgs81},
+    {"flushdb", kArgs83},
+    {"get", kArgs84},
+    {"getbit", kArgs85},
+    {"getdel", kArgs86},
+    {"getex", kArgs88},
+    {"getrange", kArgs89},
+    {"getset", kArgs90},
+    {"hdel", kArgs91},
+    {"hello", kArgs94},
+    {"hexists", kArgs95},
+    {"hget", kArgs96},
+    {"hgetall", kArgs97},
+    {"hincrby", kArgs98},
+    {"hincrbyfloat", kArgs99},
+    {"hkeys", kArgs100},
+    {"hlen", kArgs101},
+    {"hmget", kArgs102},
+    {"hmset", kArgs104},
+    {"hrandfield", kArgs106},
+    {"hscan", kArgs107},
+    {"hset", kArgs109},
+    {"hsetnx", kArgs110},
+    {"hstrlen", kArgs111},
+    {"hvals", kArgs112},
+    {"incr", kArgs113},
+    {"incrby", kArgs114},
+    {"incrbyfloat", kArgs115},
+    {"info", kArgs116},
+    {"keys", kArgs117},
+    {"lcs", kArgs118},
+    {"lindex", kArgs119},
+    {"linsert", kArgs121},
+    {"llen", kArgs122},
+    {"lmove", kArgs125},
+    {"lmpop", kArgs127},
+    {"lpop", kArgs128},
+    {"lpos", kArgs129},
+    {"lpush", kArgs130},
+    {"lpushx", kArgs131},
+    {"lrange", kArgs132},
+    {"lrem", kArgs133},
+    {"lset", kArgs134},
+    {"ltrim", kArgs135},
+    {"mget", kArgs136},
+    {"move", kArgs137},
+    {"mset", kArgs139},
+    {"msetnx", kArgs141},
+    {"object|encoding", kArgs142},
+    {"object|freq", kArgs143},
+    {"object|idletime", kArgs144},
+    {"object|refcount", kArgs145},
+    {"object|encoding", kArgs146},
+    {"object|freq", kArgs147},
+    {"object|idletime", kArgs148},
+    {"object|refcount", kArgs149},
+    {"persist", kArgs150},
+    {"pexpire", kArgs152},
+    {"pexpireat", kArgs154},
+    {"pexpiretime", kArgs155},
+    {"pfadd", kArgs156},
+    {"pfcount", kArgs157},
+    {"pfdebug", kArgs158},
+    {"pfmerge", kArgs159},
+    {"ping", kArgs160},
+    {"psetex", kArgs161},
+    {"pttl", kArgs162},
+    {"rename", kArgs163},
+    {"renamenx", kArgs164},
+    {"rpop", kArgs165},
+    {"rpoplpush", kArgs166},
+    {"rpush", kArgs167},
+    {"rpushx", kArgs168},
+    {"sadd", kArgs169},
+    {"scan", kArgs170},
+    {"scard", kArgs171},
+    {"sdiff", kArgs172},
+    {"sdiffstore", kArgs173},
+    {"select", kArgs174},
+    {"set", kArgs177},
+    {"setbit", kArgs178},
+    {"setex", kArgs179},
+    {"setnx", kArgs180},
+    {"setrange", kArgs181},
+    {"shutdown", kArgs183},
+    {"sinter", kArgs184},
+    {"sintercard", kArgs185},
+    {"sinterstore", kArgs186},
+    {"sismember", kArgs187},
+    {"smembers", kArgs188},
+    {"smismember", kArgs189},
+    {"smove", kArgs190},
+    {"spop", kArgs191},
+    {"srandmember", kArgs192},
+    {"srem", kArgs193},
+    {"sscan", kArgs194},
+    {"strlen", kArgs195},
+    {"substr", kArgs196},
+    {"sunion", kArgs197},
+    {"sunionstore", kArgs198},
+    {"swapdb", kArgs199},
+    {"touch", kArgs200},
+    {"ttl", kArgs201},
+    {"type", kArgs202},
+    {"unlink", kArgs203},
+    {"zadd", kArgs207},
+    {"zcard", kArgs208},
+    {"zcount", kArgs209},
+    {"zdiff", kArgs210},
+    {"zdiffstore", kArgs211},
+    {"zincrby", kArgs212},
+    {"zinter", kArgs214},
+    {"zintercard", kArgs215},
+    {"zinterstore", kArgs217},
+    {"zlexcount", kArgs218},
+    {"zmpop", kArgs220},
+    {"zmscore", kArgs221},
+    {"zpopmax", kArgs222},
+    {"zpopmin", kArgs223},
+    {"zrandmember", kArgs225},
+    {"zrange", kArgs228},
+    {"zrangebylex", kArgs230},
+    {"zrangebyscore", kArgs232},
+    {"zrangestore", kArgs235},
+    {"zrank", kArgs236},
+    {"zrem", kArgs237},
+    {"zremrangebylex", kArgs238},
+    {"zremrangebyrank", kArgs239},
+    {"zremrangebyscore", kArgs240},
+    {"zrevrange", kArgs241},
+    {"zrevrangebylex", kArgs243},
+    {"zrevrangebyscore", kArgs245},
+    {"zrevrank", kArgs246},
+    {"zscan", kArgs247},
+    {"zscore", kArgs248},
+    {"zunion", kArgs250},
+    {"zunionstore", kArgs252},
 };
 
 }  // namespace
