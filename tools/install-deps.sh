@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libjemalloc-dev liburing-dev libhiredis-dev libgtest-dev
+  libjemalloc-dev liburing-dev liblzf-dev libhiredis-dev libgtest-dev
   redis-server redis-tools python3 python3-matplotlib clang-format
 )
 

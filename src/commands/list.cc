@@ -1,10 +1,534 @@
-// list family: commands land here (issue #4).
+// List family: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LSET LREM LTRIM
+// LINSERT LPOS LMOVE RPOPLPUSH LMPOP (the blocking variants come with blocking support).
+//
+// Argument checks run in Redis 7.0's order (which argument is parsed before the key
+// lookup decides which error a client sees); the encodings and their conversions live
+// in store/list.h. A list that becomes empty is deleted at once, as in Redis.
+#include <algorithm>
+#include <string>
+
+#include "commands/typed_lookup.h"
 #include "server/command.h"
+#include "server/errors.h"
+#include "server/key_specs.h"
+#include "server/server.h"
+#include "store/list.h"
+#include "util/numbers.h"
+#include "util/strings.h"
 
 namespace rkv::server {
+namespace {
+
+using store::Entry;
+using store::ListEnd;
+using store::ObjType;
+namespace list = store::list;
+
+store::ListConfig list_config(CommandContext& ctx) {
+  const Config& c = ctx.server.config();
+  return {c.list_max_listpack_size, c.list_compress_depth};
+}
+
+// Every push into a list, by any command, lands here, and so does every list key's
+// creation. A new list joins the keyspace only once it holds its elements: Db::add is
+// what tells clients blocked on the key (BLPOP & co) that it became ready.
+// Returns the entry (created when e is nullptr).
+Entry* push_values(CommandContext& ctx, std::string_view key, Entry* e, ListEnd end,
+                   std::span<const std::string_view> values) {
+  if (e) {
+    list::push(*e, end, values, list_config(ctx));
+    return e;
+  }
+  e = list::create(key);
+  list::push(*e, end, values, list_config(ctx));
+  ctx.db.add(e);
+  return e;
+}
+
+// Deletes a list key left empty by a removal; true when it did.
+bool remove_if_empty(CommandContext& ctx, std::string_view key, const Entry* e) {
+  if (list::size(*e) != 0) return false;
+  ctx.db.remove(key);
+  return true;
+}
+
+// LEFT / RIGHT (any case) for LMOVE and LMPOP; false after a syntax error.
+bool parse_end(CommandContext& ctx, std::string_view arg, ListEnd* end) {
+  if (iequals(arg, "left")) {
+    *end = ListEnd::kHead;
+  } else if (iequals(arg, "right")) {
+    *end = ListEnd::kTail;
+  } else {
+    ctx.reply.error(err::kSyntax);
+    return false;
+  }
+  return true;
+}
+
+bool parse_long(CommandContext& ctx, std::string_view arg, int64_t* out) {
+  auto v = parse_int64(arg);
+  if (!v) {
+    ctx.reply.error(err::kNotInteger);
+    return false;
+  }
+  *out = *v;
+  return true;
+}
+
+// An integer >= min, answering `msg` for anything else (non-numbers too, as Redis's
+// getRangeLongFromObjectOrReply does when given a message).
+bool parse_at_least(CommandContext& ctx, std::string_view arg, int64_t min, std::string_view msg,
+                    int64_t* out) {
+  auto v = parse_int64(arg);
+  if (!v || *v < min) {
+    ctx.reply.error(msg);
+    return false;
+  }
+  *out = *v;
+  return true;
+}
+
+// Replies `n` elements starting at `index`, toward the tail (forward) or the head.
+void reply_elements(CommandContext& ctx, const Entry& e, size_t index, size_t n, bool forward) {
+  ctx.reply.array(n);
+  if (n == 0) return;
+  store::Listpack::Scratch scratch;
+  list::Reader r(e, index, forward);
+  for (size_t i = 0; i < n; i++, r.advance()) ctx.reply.bulk(r.value(scratch).sv);
+}
+
+std::string element_at(const Entry& e, size_t index) {
+  store::Listpack::Scratch scratch;
+  list::Reader r(e, index, true);
+  return std::string(r.value(scratch).sv);
+}
+
+// ---- pushes ---------------------------------------------------------------------------
+
+void push_generic(CommandContext& ctx, ListEnd end, bool only_existing) {
+  Entry* e;
+  if (!lookup_write_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e && only_existing) {
+    ctx.reply.integer(0);
+    return;
+  }
+  e = push_values(ctx, ctx.arg(1), e, end, ctx.argv.subspan(2));
+  ctx.reply.integer(static_cast<int64_t>(list::size(*e)));
+}
+
+void lpush(CommandContext& ctx) {
+  push_generic(ctx, ListEnd::kHead, false);
+}
+void rpush(CommandContext& ctx) {
+  push_generic(ctx, ListEnd::kTail, false);
+}
+void lpushx(CommandContext& ctx) {
+  push_generic(ctx, ListEnd::kHead, true);
+}
+void rpushx(CommandContext& ctx) {
+  push_generic(ctx, ListEnd::kTail, true);
+}
+
+// ---- pops -----------------------------------------------------------------------------
+
+// Pops up to `count` elements from one end of a non-empty list, replying them as an
+// array (from the end inward), and deletes the key if it empties.
+void pop_and_reply(CommandContext& ctx, std::string_view key, Entry* e, ListEnd end, size_t count) {
+  size_t len = list::size(*e);
+  size_t n = std::min(count, len);
+  size_t start = end == ListEnd::kHead ? 0 : len - n;
+  reply_elements(ctx, *e, end == ListEnd::kHead ? 0 : len - 1, n, end == ListEnd::kHead);
+  list::erase(*e, start, n, list_config(ctx));
+  remove_if_empty(ctx, key, e);
+}
+
+void pop_generic(CommandContext& ctx, ListEnd end) {
+  if (ctx.argc() > 3) {
+    ctx.reply.error("ERR wrong number of arguments for '" +
+                    std::string(end == ListEnd::kHead ? "lpop" : "rpop") + "' command");
+    return;
+  }
+  const bool has_count = ctx.argc() == 3;
+  int64_t count = 0;
+  if (has_count &&
+      !parse_at_least(ctx, ctx.arg(2), 0, "ERR value is out of range, must be positive", &count))
+    return;
+  std::string_view key = ctx.arg(1);
+  Entry* e;
+  if (!lookup_write_typed(ctx, key, ObjType::kList, &e)) return;
+  if (!e) {
+    if (has_count)
+      ctx.reply.null_array();
+    else
+      ctx.reply.null();
+    return;
+  }
+  if (has_count && count == 0) {
+    ctx.reply.array(0);
+    return;
+  }
+  if (has_count) {
+    pop_and_reply(ctx, key, e, end, static_cast<size_t>(count));
+    return;
+  }
+  size_t len = list::size(*e);
+  size_t index = end == ListEnd::kHead ? 0 : len - 1;
+  {
+    store::Listpack::Scratch scratch;
+    list::Reader r(*e, index, true);
+    ctx.reply.bulk(r.value(scratch).sv);
+  }
+  list::erase(*e, index, 1, list_config(ctx));
+  remove_if_empty(ctx, key, e);
+}
+
+void lpop(CommandContext& ctx) {
+  pop_generic(ctx, ListEnd::kHead);
+}
+void rpop(CommandContext& ctx) {
+  pop_generic(ctx, ListEnd::kTail);
+}
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+void lmpop(CommandContext& ctx) {
+  int64_t numkeys;
+  if (!parse_at_least(ctx, ctx.arg(1), 1, "ERR numkeys should be greater than 0", &numkeys)) return;
+  // The keys are argv[2 .. numkeys+1], LEFT|RIGHT follows them.
+  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) {
+    ctx.reply.error(err::kSyntax);
+    return;
+  }
+  const size_t where_idx = static_cast<size_t>(numkeys) + 2;
+  ListEnd end;
+  if (!parse_end(ctx, ctx.arg(where_idx), &end)) return;
+  int64_t count = -1;
+  for (size_t j = where_idx + 1; j < ctx.argc(); j++) {
+    if (count == -1 && iequals(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
+      if (!parse_at_least(ctx, ctx.arg(++j), 1, "ERR count should be greater than 0", &count))
+        return;
+    } else {
+      ctx.reply.error(err::kSyntax);
+      return;
+    }
+  }
+  if (count == -1) count = 1;
+  for (size_t i = 2; i < where_idx; i++) {
+    std::string_view key = ctx.arg(i);
+    Entry* e;
+    if (!lookup_write_typed(ctx, key, ObjType::kList, &e)) return;
+    if (!e) continue;
+    ctx.reply.array(2);
+    ctx.reply.bulk(key);
+    pop_and_reply(ctx, key, e, end, static_cast<size_t>(count));
+    return;
+  }
+  ctx.reply.null_array();
+}
+
+// ---- reads ----------------------------------------------------------------------------
+
+void llen(CommandContext& ctx) {
+  Entry* e;
+  if (!lookup_read_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  ctx.reply.integer(e ? static_cast<int64_t>(list::size(*e)) : 0);
+}
+
+void lrange(CommandContext& ctx) {
+  int64_t start, stop;
+  if (!parse_long(ctx, ctx.arg(2), &start) || !parse_long(ctx, ctx.arg(3), &stop)) return;
+  Entry* e;
+  if (!lookup_read_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    ctx.reply.array(0);
+    return;
+  }
+  const auto len = static_cast<int64_t>(list::size(*e));
+  if (start < 0) start += len;
+  if (stop < 0) stop += len;
+  if (start < 0) start = 0;
+  if (start > stop || start >= len) {
+    ctx.reply.array(0);
+    return;
+  }
+  if (stop >= len) stop = len - 1;
+  reply_elements(ctx, *e, static_cast<size_t>(start), static_cast<size_t>(stop - start + 1), true);
+}
+
+void lindex(CommandContext& ctx) {
+  Entry* e;
+  if (!lookup_read_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    ctx.reply.null();
+    return;
+  }
+  int64_t index;
+  if (!parse_long(ctx, ctx.arg(2), &index)) return;
+  const auto len = static_cast<int64_t>(list::size(*e));
+  if (index < 0) index += len;
+  if (index < 0 || index >= len) {
+    ctx.reply.null();
+    return;
+  }
+  store::Listpack::Scratch scratch;
+  list::Reader r(*e, static_cast<size_t>(index), true);
+  ctx.reply.bulk(r.value(scratch).sv);
+}
+
+// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+void lpos(CommandContext& ctx) {
+  int64_t rank = 1, count = -1, maxlen = 0;  // count -1: no COUNT option
+  for (size_t j = 3; j < ctx.argc(); j++) {
+    std::string_view opt = ctx.arg(j);
+    const bool more = j + 1 < ctx.argc();
+    if (iequals(opt, "rank") && more) {
+      if (!parse_long(ctx, ctx.arg(++j), &rank)) return;
+      if (rank == 0) {
+        ctx.reply.error(
+            "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+            "or use negative to start from the end of the list");
+        return;
+      }
+    } else if (iequals(opt, "count") && more) {
+      if (!parse_at_least(ctx, ctx.arg(++j), 0, "ERR COUNT can't be negative", &count)) return;
+    } else if (iequals(opt, "maxlen") && more) {
+      if (!parse_at_least(ctx, ctx.arg(++j), 0, "ERR MAXLEN can't be negative", &maxlen)) return;
+    } else {
+      ctx.reply.error(err::kSyntax);
+      return;
+    }
+  }
+  // A negative rank searches from the tail. Redis negates it in two's complement, so
+  // RANK -9223372036854775808 stays negative: it then means "from the first match" and
+  // its wrapped COUNT test never stops the search. The unsigned arithmetic below keeps
+  // that answer.
+  const bool from_tail = rank < 0;
+  if (from_tail) rank = static_cast<int64_t>(0 - static_cast<uint64_t>(rank));
+  Entry* e;
+  if (!lookup_read_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    if (count != -1)
+      ctx.reply.array(0);
+    else
+      ctx.reply.null();
+    return;
+  }
+  std::string_view element = ctx.arg(2);
+  const auto len = static_cast<int64_t>(list::size(*e));
+  size_t deferred = count != -1 ? ctx.reply.begin_deferred() : 0;
+  int64_t matches = 0, found = -1;
+  size_t replied = 0;
+  list::Reader r(*e, from_tail ? static_cast<size_t>(len - 1) : 0, !from_tail);
+  for (int64_t i = 0; r.valid() && (maxlen == 0 || i < maxlen); i++, r.advance()) {
+    if (!r.equals(element)) continue;
+    matches++;
+    if (matches < rank) continue;
+    found = from_tail ? len - 1 - i : i;
+    if (count == -1) break;
+    ctx.reply.integer(found);
+    replied++;
+    const auto past_rank =
+        static_cast<int64_t>(static_cast<uint64_t>(matches) - static_cast<uint64_t>(rank) + 1);
+    if (count != 0 && past_rank >= count) break;
+  }
+  if (count != -1)
+    ctx.reply.end_deferred(deferred, resp::Reply::Aggregate::kArray, replied);
+  else if (found != -1)
+    ctx.reply.integer(found);
+  else
+    ctx.reply.null();
+}
+
+// ---- edits ----------------------------------------------------------------------------
+
+void lset(CommandContext& ctx) {
+  Entry* e;
+  if (!lookup_write_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    ctx.reply.error(err::kNoSuchKey);
+    return;
+  }
+  int64_t index;
+  if (!parse_long(ctx, ctx.arg(2), &index)) return;
+  const auto len = static_cast<int64_t>(list::size(*e));
+  if (index < 0) index += len;
+  if (index < 0 || index >= len) {
+    ctx.reply.error(err::kOutOfRange);
+    return;
+  }
+  list::set(*e, static_cast<size_t>(index), ctx.arg(3), list_config(ctx));
+  ctx.reply.ok();
+}
+
+void lrem(CommandContext& ctx) {
+  int64_t count;
+  if (!parse_long(ctx, ctx.arg(2), &count)) return;
+  Entry* e;
+  if (!lookup_write_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    ctx.reply.integer(0);
+    return;
+  }
+  size_t removed = list::remove(*e, ctx.arg(3), count, list_config(ctx));
+  remove_if_empty(ctx, ctx.arg(1), e);
+  ctx.reply.integer(static_cast<int64_t>(removed));
+}
+
+void ltrim(CommandContext& ctx) {
+  int64_t start, stop;
+  if (!parse_long(ctx, ctx.arg(2), &start) || !parse_long(ctx, ctx.arg(3), &stop)) return;
+  Entry* e;
+  if (!lookup_write_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    ctx.reply.ok();
+    return;
+  }
+  const auto len = static_cast<int64_t>(list::size(*e));
+  if (start < 0) start += len;
+  if (stop < 0) stop += len;
+  if (start < 0) start = 0;
+  int64_t cut_head, cut_tail;
+  if (start > stop || start >= len) {
+    cut_head = len;  // out of range: nothing is left
+    cut_tail = 0;
+  } else {
+    if (stop >= len) stop = len - 1;
+    cut_head = start;
+    cut_tail = len - stop - 1;
+  }
+  const store::ListConfig cfg = list_config(ctx);
+  list::erase(*e, 0, static_cast<size_t>(cut_head), cfg);
+  list::erase(*e, static_cast<size_t>(len - cut_head - cut_tail), static_cast<size_t>(cut_tail),
+              cfg);
+  remove_if_empty(ctx, ctx.arg(1), e);
+  ctx.reply.ok();
+}
+
+void linsert(CommandContext& ctx) {
+  bool after;
+  if (iequals(ctx.arg(2), "after")) {
+    after = true;
+  } else if (iequals(ctx.arg(2), "before")) {
+    after = false;
+  } else {
+    ctx.reply.error(err::kSyntax);
+    return;
+  }
+  Entry* e;
+  if (!lookup_write_typed(ctx, ctx.arg(1), ObjType::kList, &e)) return;
+  if (!e) {
+    ctx.reply.integer(0);
+    return;
+  }
+  if (!list::insert(*e, ctx.arg(3), after, ctx.arg(4), list_config(ctx))) {
+    ctx.reply.integer(-1);
+    return;
+  }
+  ctx.reply.integer(static_cast<int64_t>(list::size(*e)));
+}
+
+// ---- moves ----------------------------------------------------------------------------
+
+// Pops from one end of `from` and pushes to `to`; as Redis, the destination's type is
+// checked only once the source is known to hold a list. from == to rotates the list.
+void move_generic(CommandContext& ctx, ListEnd from_end, ListEnd to_end) {
+  std::string_view from = ctx.arg(1), to = ctx.arg(2);
+  Entry* src;
+  if (!lookup_write_typed(ctx, from, ObjType::kList, &src)) return;
+  if (!src) {
+    ctx.reply.null();
+    return;
+  }
+  Entry* dst;
+  if (!lookup_write_typed(ctx, to, ObjType::kList, &dst)) return;
+  const size_t index = from_end == ListEnd::kHead ? 0 : list::size(*src) - 1;
+  // A copy: the source's bytes change (or go) before the push.
+  const std::string value = element_at(*src, index);
+  list::erase(*src, index, 1, list_config(ctx));
+  const std::string_view pushed[] = {value};
+  push_values(ctx, to, dst, to_end, pushed);
+  if (src != dst) remove_if_empty(ctx, from, src);
+  ctx.reply.bulk(value);
+}
+
+void lmove(CommandContext& ctx) {
+  ListEnd from_end, to_end;
+  if (!parse_end(ctx, ctx.arg(3), &from_end) || !parse_end(ctx, ctx.arg(4), &to_end)) return;
+  move_generic(ctx, from_end, to_end);
+}
+
+void rpoplpush(CommandContext& ctx) {
+  move_generic(ctx, ListEnd::kTail, ListEnd::kHead);
+}
+
+constexpr std::string_view kWriteFast = "@write @list @fast";
+constexpr std::string_view kWriteSlow = "@write @list @slow";
+constexpr std::string_view kReadFast = "@read @list @fast";
+constexpr std::string_view kReadSlow = "@read @list @slow";
+constexpr std::string_view kPushComplexity =
+    "O(1) for each element added, so O(N) to add N elements when the command is called with "
+    "multiple arguments.";
+
+const CommandSpec kListCommands[] = {
+    {"lpush", -3, kWrite | kDenyOom | kFast, 1, 1, 1, lpush, kWriteFast, "list", "1.0.0",
+     "Prepend one or multiple elements to a list", kPushComplexity},
+    {"rpush", -3, kWrite | kDenyOom | kFast, 1, 1, 1, rpush, kWriteFast, "list", "1.0.0",
+     "Append one or multiple elements to a list", kPushComplexity},
+    {"lpushx", -3, kWrite | kDenyOom | kFast, 1, 1, 1, lpushx, kWriteFast, "list", "2.2.0",
+     "Prepend an element to a list, only if the list exists", kPushComplexity},
+    {"rpushx", -3, kWrite | kDenyOom | kFast, 1, 1, 1, rpushx, kWriteFast, "list", "2.2.0",
+     "Append an element to a list, only if the list exists", kPushComplexity},
+    {"lpop", -2, kWrite | kFast, 1, 1, 1, lpop, kWriteFast, "list", "1.0.0",
+     "Remove and get the first elements in a list",
+     "O(N) where N is the number of elements returned"},
+    {"rpop", -2, kWrite | kFast, 1, 1, 1, rpop, kWriteFast, "list", "1.0.0",
+     "Remove and get the last elements in a list",
+     "O(N) where N is the number of elements returned"},
+    {"llen", 2, kReadonly | kFast, 1, 1, 1, llen, kReadFast, "list", "1.0.0",
+     "Get the length of a list", "O(1)"},
+    {"lrange", 4, kReadonly, 1, 1, 1, lrange, kReadSlow, "list", "1.0.0",
+     "Get a range of elements from a list",
+     "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest "
+     "end (HEAD or TAIL) for large lists; and N is the number of elements in the specified "
+     "range."},
+    {"lindex", 3, kReadonly, 1, 1, 1, lindex, kReadSlow, "list", "1.0.0",
+     "Get an element from a list by its index",
+     "O(N) where N is the number of elements to traverse to get to the element at index. This "
+     "makes asking for the first or the last element of the list O(1)."},
+    {"lset", 4, kWrite | kDenyOom, 1, 1, 1, lset, kWriteSlow, "list", "1.0.0",
+     "Set the value of an element in a list by its index",
+     "O(N) where N is the length of the list. Setting either the first or the last element of "
+     "the list is O(1)."},
+    {"lrem", 4, kWrite, 1, 1, 1, lrem, kWriteSlow, "list", "1.0.0", "Remove elements from a list",
+     "O(N+M) where N is the length of the list and M is the number of elements removed."},
+    {"ltrim", 4, kWrite, 1, 1, 1, ltrim, kWriteSlow, "list", "1.0.0",
+     "Trim a list to the specified range",
+     "O(N) where N is the number of elements to be removed by the operation."},
+    {"linsert", 5, kWrite | kDenyOom, 1, 1, 1, linsert, kWriteSlow, "list", "2.2.0",
+     "Insert an element before or after another element in a list",
+     "O(N) where N is the number of elements to traverse before seeing the value pivot. This "
+     "means that inserting somewhere on the left end on the list (head) can be considered O(1) "
+     "and inserting somewhere on the right end (tail) is O(N)."},
+    {"lpos", -3, kReadonly, 1, 1, 1, lpos, kReadSlow, "list", "6.0.6",
+     "Return the index of matching elements on a list",
+     "O(N) where N is the number of elements in the list, for the average case. When searching "
+     "for elements near the head or the tail of the list, or when the MAXLEN option is "
+     "provided, the command may run in constant time."},
+    {"lmove", 5, kWrite | kDenyOom, 1, 2, 1, lmove, kWriteSlow, "list", "6.2.0",
+     "Pop an element from a list, push it to another list and return it", "O(1)", kNoSubcommands,
+     kKeysLmove},
+    {"rpoplpush", 3, kWrite | kDenyOom, 1, 2, 1, rpoplpush, kWriteSlow, "list", "1.2.0",
+     "Remove the last element in a list, prepend it to another list and return it", "O(1)",
+     kNoSubcommands, kKeysRpoplpush},
+    // Keys are found through numkeys (Redis: movablekeys, 0 0 0 in COMMAND INFO).
+    {"lmpop", -4, kWrite, 0, 0, 0, lmpop, kWriteSlow, "list", "7.0.0", "Pop elements from a list",
+     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+     kNoSubcommands, kKeysLmpop},
+};
+
+}  // namespace
 
 std::span<const CommandSpec> list_commands() {
-  return {};
+  return kListCommands;
 }
 
 }  // namespace rkv::server

@@ -16,6 +16,7 @@
 #include "server/errors.h"
 #include "server/key_specs.h"
 #include "server/server.h"
+#include "store/list.h"
 #include "util/clock.h"
 #include "util/glob.h"
 #include "util/log.h"
@@ -953,8 +954,17 @@ Sha1::Digest value_digest(const store::Entry& e) {
   if (e.type() == store::ObjType::kString) {
     char scratch[kMaxInt64Chars];
     h.update(e.string_value(scratch));
+  } else if (e.type() == store::ObjType::kList && store::list::size(e) > 0) {
+    // Each element with its length, so ["ab", "c"] and ["a", "bc"] differ.
+    store::Listpack::Scratch scratch;
+    for (store::list::Reader r(e, 0, true); r.valid(); r.advance()) {
+      std::string_view v = r.value(scratch).sv;
+      uint64_t len = v.size();
+      h.update(&len, sizeof(len));
+      h.update(v);
+    }
   }
-  // Aggregate types have no generic element accessor yet: only their type is mixed in.
+  // Other aggregate types have no element accessor here yet: only their type is mixed in.
   return h.finish();
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/string_value.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/errors.h"
@@ -423,39 +424,6 @@ void incrbyfloat(CommandContext& ctx) {
 
 // --- In-place edits: APPEND SETRANGE --------------------------------------------------
 
-// Redis refuses to build a string longer than proto-max-bulk-len.
-bool check_length(CommandContext& ctx, uint64_t size, uint64_t extra) {
-  uint64_t total;
-  const auto limit = static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len);
-  if (__builtin_add_overflow(size, extra, &total) || total > limit) {
-    ctx.reply.error(err::kStringTooLong);
-    return false;
-  }
-  return true;
-}
-
-// Makes e's value a growable raw string (as Redis's dbUnshareStringValue); returns the
-// entry now holding it.
-Entry* make_mutable(CommandContext& ctx, Entry* e) {
-  if (e->encoding() == Encoding::kRaw) return e;
-  char scratch[kMaxInt64Chars];
-  Entry* fresh = Entry::make_raw(e->key(), store::BlobString::create(e->string_value(scratch)));
-  ctx.db.replace(e, fresh);
-  return fresh;
-}
-
-// Ensures the raw value of e holds at least `size` bytes, zero-filling new ones.
-store::BlobString* grow_zeroed(Entry* e, size_t size) {
-  store::BlobString* b = e->blob();
-  if (size <= b->size()) return b;
-  size_t old = b->size();
-  store::BlobString* grown = store::BlobString::grow(b, size - old);
-  if (grown != b) e->set_object(grown);
-  std::memset(grown->data() + old, 0, size - old);
-  grown->set_size(size);
-  return grown;
-}
-
 void append(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), tail = ctx.arg(2);
   Entry* e = ctx.db.lookup_write(key);
@@ -468,7 +436,7 @@ void append(CommandContext& ctx) {
     ctx.reply.error(err::kWrongType);
     return;
   }
-  if (!check_length(ctx, e->string_length(), tail.size())) return;
+  if (!check_string_length(ctx, e->string_length(), tail.size())) return;
   e = make_mutable(ctx, e);
   size_t old = e->blob()->size();
   store::BlobString* b = grow_zeroed(e, old + tail.size());
@@ -494,7 +462,7 @@ void setrange(CommandContext& ctx) {
       ctx.reply.integer(0);
       return;
     }
-    if (!check_length(ctx, off, patch.size())) return;
+    if (!check_string_length(ctx, off, patch.size())) return;
     e = Entry::make_raw(key, store::BlobString::create({}, off + patch.size()));
     ctx.db.add(e);
   } else {
@@ -506,7 +474,7 @@ void setrange(CommandContext& ctx) {
       ctx.reply.integer(static_cast<int64_t>(e->string_length()));
       return;
     }
-    if (!check_length(ctx, off, patch.size())) return;
+    if (!check_string_length(ctx, off, patch.size())) return;
     e = make_mutable(ctx, e);
   }
   store::BlobString* b = grow_zeroed(e, off + patch.size());
@@ -757,6 +725,36 @@ const CommandSpec kStringCommands[] = {
 };
 
 }  // namespace
+
+bool check_string_length(CommandContext& ctx, uint64_t size, uint64_t extra) {
+  uint64_t total;
+  const auto limit = static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len);
+  if (__builtin_add_overflow(size, extra, &total) || total > limit) {
+    ctx.reply.error(err::kStringTooLong);
+    return false;
+  }
+  return true;
+}
+
+store::Entry* make_mutable(CommandContext& ctx, store::Entry* e) {
+  if (e->encoding() == store::Encoding::kRaw) return e;
+  char scratch[kMaxInt64Chars];
+  store::Entry* fresh =
+      store::Entry::make_raw(e->key(), store::BlobString::create(e->string_value(scratch)));
+  ctx.db.replace(e, fresh);
+  return fresh;
+}
+
+store::BlobString* grow_zeroed(store::Entry* e, size_t size) {
+  store::BlobString* b = e->blob();
+  if (size <= b->size()) return b;
+  size_t old = b->size();
+  store::BlobString* grown = store::BlobString::grow(b, size - old);
+  if (grown != b) e->set_object(grown);
+  std::memset(grown->data() + old, 0, size - old);
+  grown->set_size(size);
+  return grown;
+}
 
 std::span<const CommandSpec> string_commands() {
   return kStringCommands;

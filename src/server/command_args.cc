@@ -18,112 +18,108 @@ const ArgDoc kArgs2[] = {
 };
 
 const ArgDoc kArgs3[] = {
+    {"byte", "pure-token", "BYTE", "", 0, -1, {}},
+    {"bit", "pure-token", "BIT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs4[] = {
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+    {"index_unit", "oneof", "", "7.0.0", kArgOptional, -1, kArgs3},
+};
+
+const ArgDoc kArgs5[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "block", "", "", kArgOptional, -1, kArgs4},
+};
+
+const ArgDoc kArgs6[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs7[] = {
+    {"wrap", "pure-token", "WRAP", "", 0, -1, {}},
+    {"sat", "pure-token", "SAT", "", 0, -1, {}},
+    {"fail", "pure-token", "FAIL", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs8[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs9[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs10[] = {
+    {"encoding_offset_value", "block", "SET", "", 0, -1, kArgs8},
+    {"encoding_offset_increment", "block", "INCRBY", "", 0, -1, kArgs9},
+};
+
+const ArgDoc kArgs11[] = {
+    {"wrap_sat_fail", "oneof", "OVERFLOW", "", kArgOptional, -1, kArgs7},
+    {"write_operation", "oneof", "", "", 0, -1, kArgs10},
+};
+
+const ArgDoc kArgs12[] = {
+    {"encoding_offset", "block", "GET", "", 0, -1, kArgs6},
+    {"write", "block", "", "", 0, -1, kArgs11},
+};
+
+const ArgDoc kArgs13[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"operation", "oneof", "", "", kArgOptional | kArgMultiple, -1, kArgs12},
+};
+
+const ArgDoc kArgs14[] = {
+    {"encoding", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs15[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"encoding_offset", "block", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, kArgs14},
+};
+
+const ArgDoc kArgs16[] = {
+    {"operation", "string", "", "", 0, -1, {}},
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs17[] = {
+    {"byte", "pure-token", "BYTE", "", 0, -1, {}},
+    {"bit", "pure-token", "BIT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs18[] = {
+    {"end", "integer", "", "", 0, -1, {}},
+    {"index_unit", "oneof", "", "7.0.0", kArgOptional, -1, kArgs17},
+};
+
+const ArgDoc kArgs19[] = {
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end_index", "block", "", "", kArgOptional, -1, kArgs18},
+};
+
+const ArgDoc kArgs20[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"bit", "integer", "", "", 0, -1, {}},
+    {"index", "block", "", "", kArgOptional, -1, kArgs19},
+};
+
+const ArgDoc kArgs21[] = {
     {"yes", "pure-token", "YES", "", 0, -1, {}},
     {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs4[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs3},
-};
-
-const ArgDoc kArgs5[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
-    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs6[] = {
-    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs5},
-    {"username", "string", "USER", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
-    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs7[] = {
-    {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs6},
-};
-
-const ArgDoc kArgs8[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs7},
-};
-
-const ArgDoc kArgs9[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs10[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs11[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs9},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs10},
-};
-
-const ArgDoc kArgs12[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs13[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs12},
-};
-
-const ArgDoc kArgs14[] = {
-    {"write", "pure-token", "WRITE", "", 0, -1, {}},
-    {"all", "pure-token", "ALL", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs15[] = {
-    {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs14},
-};
-
-const ArgDoc kArgs16[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs17[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs16},
-};
-
-const ArgDoc kArgs18[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs19[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs20[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs19},
-    {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
-    {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
-    {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
-    {"optin", "pure-token", "OPTIN", "", kArgOptional, -1, {}},
-    {"optout", "pure-token", "OPTOUT", "", kArgOptional, -1, {}},
-    {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs21[] = {
-    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
-    {"error", "pure-token", "ERROR", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs22[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs21},
+    {"mode", "oneof", "", "", 0, -1, kArgs21},
 };
 
 const ArgDoc kArgs23[] = {
@@ -178,174 +174,279 @@ const ArgDoc kArgs31[] = {
 };
 
 const ArgDoc kArgs32[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
+    {"write", "pure-token", "WRITE", "", 0, -1, {}},
+    {"all", "pure-token", "ALL", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs33[] = {
+    {"timeout", "integer", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs32},
+};
+
+const ArgDoc kArgs34[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+    {"skip", "pure-token", "SKIP", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs35[] = {
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs34},
+};
+
+const ArgDoc kArgs36[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs37[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs38[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs37},
+    {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
+    {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
+    {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
+    {"optin", "pure-token", "OPTIN", "", kArgOptional, -1, {}},
+    {"optout", "pure-token", "OPTOUT", "", kArgOptional, -1, {}},
+    {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs39[] = {
     {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
     {"error", "pure-token", "ERROR", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs34[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs33},
-};
-
-const ArgDoc kArgs35[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs36[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs37[] = {
-    {"module-name", "string", "MODULE", "", 0, -1, {}},
-    {"category", "string", "ACLCAT", "", 0, -1, {}},
-    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs38[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs37},
-};
-
-const ArgDoc kArgs39[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
 const ArgDoc kArgs40[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs39},
 };
 
 const ArgDoc kArgs41[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
+    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs42[] = {
+    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs41},
+    {"username", "string", "USER", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
+    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs43[] = {
+    {"ip:port", "string", "", "", 0, -1, {}},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs42},
+};
+
+const ArgDoc kArgs44[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs43},
+};
+
+const ArgDoc kArgs45[] = {
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs46[] = {
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs47[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs45},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs46},
+};
+
+const ArgDoc kArgs48[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs49[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs48},
+};
+
+const ArgDoc kArgs50[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs51[] = {
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs52[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs51},
+};
+
+const ArgDoc kArgs53[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs54[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs55[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs42[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs41},
+const ArgDoc kArgs56[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs55},
 };
 
-const ArgDoc kArgs43[] = {
+const ArgDoc kArgs57[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs58[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs59[] = {
+    {"module-name", "string", "MODULE", "", 0, -1, {}},
+    {"category", "string", "ACLCAT", "", 0, -1, {}},
+    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs60[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs59},
+};
+
+const ArgDoc kArgs61[] = {
     {"parameter", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs44[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs43},
+const ArgDoc kArgs62[] = {
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs61},
 };
 
-const ArgDoc kArgs45[] = {
+const ArgDoc kArgs63[] = {
     {"parameter", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs46[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs45},
+const ArgDoc kArgs64[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs63},
 };
 
-const ArgDoc kArgs47[] = {
+const ArgDoc kArgs65[] = {
     {"parameter", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs48[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs47},
+const ArgDoc kArgs66[] = {
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs65},
 };
 
-const ArgDoc kArgs49[] = {
+const ArgDoc kArgs67[] = {
     {"parameter", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs50[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs49},
+const ArgDoc kArgs68[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs67},
 };
 
-const ArgDoc kArgs51[] = {
+const ArgDoc kArgs69[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"destination-db", "integer", "DB", "", kArgOptional, -1, {}},
     {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs52[] = {
+const ArgDoc kArgs70[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs53[] = {
+const ArgDoc kArgs71[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"decrement", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs54[] = {
+const ArgDoc kArgs72[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs55[] = {
+const ArgDoc kArgs73[] = {
     {"message", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs56[] = {
+const ArgDoc kArgs74[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs57[] = {
+const ArgDoc kArgs75[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs58[] = {
+const ArgDoc kArgs76[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs57},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs75},
 };
 
-const ArgDoc kArgs59[] = {
+const ArgDoc kArgs77[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs60[] = {
+const ArgDoc kArgs78[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs59},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs77},
 };
 
-const ArgDoc kArgs61[] = {
+const ArgDoc kArgs79[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs62[] = {
+const ArgDoc kArgs80[] = {
     {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs63[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs62},
+const ArgDoc kArgs81[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs80},
 };
 
-const ArgDoc kArgs64[] = {
+const ArgDoc kArgs82[] = {
     {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs65[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs64},
+const ArgDoc kArgs83[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs82},
 };
 
-const ArgDoc kArgs66[] = {
+const ArgDoc kArgs84[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs67[] = {
+const ArgDoc kArgs85[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs86[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs68[] = {
+const ArgDoc kArgs87[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -353,215 +454,127 @@ const ArgDoc kArgs68[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs69[] = {
+const ArgDoc kArgs88[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs68},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs87},
 };
 
-const ArgDoc kArgs70[] = {
+const ArgDoc kArgs89[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs90[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
+const ArgDoc kArgs91[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs73[] = {
+const ArgDoc kArgs92[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs74[] = {
+const ArgDoc kArgs93[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs73},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs92},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs75[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs74},
+const ArgDoc kArgs94[] = {
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs93},
 };
 
-const ArgDoc kArgs76[] = {
+const ArgDoc kArgs95[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs77[] = {
+const ArgDoc kArgs96[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs78[] = {
+const ArgDoc kArgs97[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs79[] = {
+const ArgDoc kArgs98[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs80[] = {
+const ArgDoc kArgs99[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs81[] = {
+const ArgDoc kArgs100[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs82[] = {
+const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs83[] = {
+const ArgDoc kArgs102[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs84[] = {
+const ArgDoc kArgs103[] = {
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs85[] = {
+const ArgDoc kArgs104[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs84},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs103},
 };
 
-const ArgDoc kArgs86[] = {
+const ArgDoc kArgs105[] = {
     {"count", "integer", "", "", 0, -1, {}},
     {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs87[] = {
+const ArgDoc kArgs106[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs86},
+    {"options", "block", "", "", kArgOptional, -1, kArgs105},
 };
 
-const ArgDoc kArgs88[] = {
+const ArgDoc kArgs107[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs89[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs90[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs89},
-};
-
-const ArgDoc kArgs91[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs92[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs93[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs94[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs95[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs96[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"increment", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs97[] = {
-    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs98[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs99[] = {
-    {"key1", "key", "", "", 0, 0, {}},
-    {"key2", "key", "", "", 0, 0, {}},
-    {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
-    {"idx", "pure-token", "IDX", "", kArgOptional, -1, {}},
-    {"len", "integer", "MINMATCHLEN", "", kArgOptional, -1, {}},
-    {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs100[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs101[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs102[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs103[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs104[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs105[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs104},
-};
-
-const ArgDoc kArgs106[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs107[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs106},
-};
-
 const ArgDoc kArgs108[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs109[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs108},
 };
 
 const ArgDoc kArgs110[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs111[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs112[] = {
@@ -574,167 +587,167 @@ const ArgDoc kArgs113[] = {
 
 const ArgDoc kArgs114[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs115[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs116[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs117[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs118[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs117},
+    {"key1", "key", "", "", 0, 0, {}},
+    {"key2", "key", "", "", 0, 0, {}},
+    {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
+    {"idx", "pure-token", "IDX", "", kArgOptional, -1, {}},
+    {"len", "integer", "MINMATCHLEN", "", kArgOptional, -1, {}},
+    {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs119[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs120[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs119},
+    {"before", "pure-token", "BEFORE", "", 0, -1, {}},
+    {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs121[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs120},
+    {"pivot", "string", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs122[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs123[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs124[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs125[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs123},
+    {"whereto", "oneof", "", "", 0, -1, kArgs124},
 };
 
 const ArgDoc kArgs126[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs127[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs126},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs128[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs129[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", 0, -1, {}},
+    {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
+    {"num-matches", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs130[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs131[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs132[] = {
-    {"index", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs133[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs134[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"index", "integer", "", "", 0, -1, {}},
+    {"element", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs135[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs133},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs134},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs136[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs137[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs138[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs139[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs140[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs139},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs141[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs140},
 };
 
 const ArgDoc kArgs142[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs143[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs142},
 };
 
 const ArgDoc kArgs144[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs145[] = {
@@ -743,35 +756,26 @@ const ArgDoc kArgs145[] = {
 
 const ArgDoc kArgs146[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs147[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs148[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs149[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs150[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs151[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs152[] = {
@@ -779,492 +783,759 @@ const ArgDoc kArgs152[] = {
 };
 
 const ArgDoc kArgs153[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs154[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs155[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs156[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs157[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs158[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs159[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs160[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs161[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs162[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs154[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs153},
+};
+
+const ArgDoc kArgs155[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs156[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs155},
+};
+
+const ArgDoc kArgs157[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs158[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs159[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs160[] = {
+    {"subcommand", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs161[] = {
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs162[] = {
+    {"message", "string", "", "", kArgOptional, -1, {}},
+};
+
 const ArgDoc kArgs163[] = {
-    {"score", "double", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs164[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs161},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs162},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs163},
 };
 
 const ArgDoc kArgs165[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs166[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs167[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs168[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs169[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs170[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs171[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs170},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs172[] = {
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs173[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs174[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs175[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs176[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs177[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs178[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs179[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs177},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs178},
+};
+
+const ArgDoc kArgs180[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs181[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs182[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs183[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs184[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs185[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs184},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs186[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs187[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs173[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs174[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs173},
-};
-
-const ArgDoc kArgs175[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs176[] = {
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs177[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs176},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs178[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs179[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs180[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs181[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs182[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs181},
-};
-
-const ArgDoc kArgs183[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs184[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs185[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs183},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs184},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs186[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs187[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs186},
-};
-
 const ArgDoc kArgs188[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
 const ArgDoc kArgs189[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs188},
-};
-
-const ArgDoc kArgs190[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs191[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs192[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs190},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs191},
-};
-
-const ArgDoc kArgs193[] = {
-    {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs194[] = {
+const ArgDoc kArgs190[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs191[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs195[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs196[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs197[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs198[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs199[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs200[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs199},
-};
-
-const ArgDoc kArgs201[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs202[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs201},
-};
-
-const ArgDoc kArgs203[] = {
-    {"key", "key", "", "", 0, 0, {}},
+const ArgDoc kArgs192[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs204[] = {
+const ArgDoc kArgs193[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs194[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs195[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs196[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs205[] = {
+const ArgDoc kArgs197[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs198[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs199[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs201[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs202[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs203[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs204[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs206[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs207[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs206},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs208[] = {
+    {"score", "double", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs209[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs206},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs207},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs208},
+};
+
+const ArgDoc kArgs210[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs211[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs212[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs213[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs214[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs215[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs209[] = {
+const ArgDoc kArgs216[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs215},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs217[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs218[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs219[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs208},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs218},
+};
+
+const ArgDoc kArgs220[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs221[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs222[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs221},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs223[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs224[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs225[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs226[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs227[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs226},
+};
+
+const ArgDoc kArgs228[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs229[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs230[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs228},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs229},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs231[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs232[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs231},
+};
+
+const ArgDoc kArgs233[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs234[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs233},
+};
+
+const ArgDoc kArgs235[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs236[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs237[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs235},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs236},
+};
+
+const ArgDoc kArgs238[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs239[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs240[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs241[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs242[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs243[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs244[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs245[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs244},
+};
+
+const ArgDoc kArgs246[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs247[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs246},
+};
+
+const ArgDoc kArgs248[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs249[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs250[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs251[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs252[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs251},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs253[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs254[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs253},
 };
 
 const CommandArgs kTable[] = {
     {"append", kArgs1},
     {"auth", kArgs2},
-    {"client|caching", kArgs4},
-    {"client|kill", kArgs8},
-    {"client|list", kArgs11},
-    {"client|no-evict", kArgs13},
-    {"client|pause", kArgs15},
-    {"client|reply", kArgs17},
-    {"client|setname", kArgs18},
-    {"client|tracking", kArgs20},
-    {"client|unblock", kArgs22},
+    {"bitcount", kArgs5},
+    {"bitfield", kArgs13},
+    {"bitfield_ro", kArgs15},
+    {"bitop", kArgs16},
+    {"bitpos", kArgs20},
+    {"client|caching", kArgs22},
     {"client|kill", kArgs26},
     {"client|list", kArgs29},
     {"client|no-evict", kArgs31},
-    {"client|setname", kArgs32},
-    {"client|unblock", kArgs34},
-    {"command|docs", kArgs35},
-    {"command|info", kArgs36},
-    {"command|list", kArgs38},
-    {"command|docs", kArgs39},
-    {"command|info", kArgs40},
-    {"command|list", kArgs42},
-    {"config|get", kArgs44},
-    {"config|set", kArgs46},
-    {"config|get", kArgs48},
-    {"config|set", kArgs50},
-    {"copy", kArgs51},
-    {"decr", kArgs52},
-    {"decrby", kArgs53},
-    {"del", kArgs54},
-    {"echo", kArgs55},
-    {"exists", kArgs56},
-    {"expire", kArgs58},
-    {"expireat", kArgs60},
-    {"expiretime", kArgs61},
-    {"flushall", kArgs63},
-    {"flushdb", kArgs65},
-    {"get", kArgs66},
-    {"getdel", kArgs67},
-    {"getex", kArgs69},
-    {"getrange", kArgs70},
-    {"getset", kArgs71},
-    {"hdel", kArgs72},
-    {"hello", kArgs75},
-    {"hexists", kArgs76},
-    {"hget", kArgs77},
-    {"hgetall", kArgs78},
-    {"hincrby", kArgs79},
-    {"hincrbyfloat", kArgs80},
-    {"hkeys", kArgs81},
-    {"hlen", kArgs82},
-    {"hmget", kArgs83},
-    {"hmset", kArgs85},
-    {"hrandfield", kArgs87},
-    {"hscan", kArgs88},
-    {"hset", kArgs90},
-    {"hsetnx", kArgs91},
-    {"hstrlen", kArgs92},
-    {"hvals", kArgs93},
-    {"incr", kArgs94},
-    {"incrby", kArgs95},
-    {"incrbyfloat", kArgs96},
-    {"info", kArgs97},
-    {"keys", kArgs98},
-    {"lcs", kArgs99},
-    {"memory|usage", kArgs100},
-    {"memory|usage", kArgs101},
-    {"mget", kArgs102},
-    {"move", kArgs103},
-    {"mset", kArgs105},
-    {"msetnx", kArgs107},
-    {"object|encoding", kArgs108},
-    {"object|freq", kArgs109},
-    {"object|idletime", kArgs110},
-    {"object|refcount", kArgs111},
-    {"object|encoding", kArgs112},
-    {"object|freq", kArgs113},
-    {"object|idletime", kArgs114},
-    {"object|refcount", kArgs115},
-    {"persist", kArgs116},
-    {"pexpire", kArgs118},
-    {"pexpireat", kArgs120},
-    {"pexpiretime", kArgs121},
-    {"ping", kArgs122},
-    {"psetex", kArgs123},
-    {"pttl", kArgs124},
-    {"rename", kArgs125},
-    {"renamenx", kArgs126},
-    {"sadd", kArgs127},
-    {"scan", kArgs128},
-    {"scard", kArgs129},
-    {"sdiff", kArgs130},
-    {"sdiffstore", kArgs131},
-    {"select", kArgs132},
-    {"set", kArgs135},
-    {"setex", kArgs136},
-    {"setnx", kArgs137},
-    {"setrange", kArgs138},
-    {"shutdown", kArgs140},
-    {"sinter", kArgs141},
-    {"sintercard", kArgs142},
-    {"sinterstore", kArgs143},
-    {"sismember", kArgs144},
-    {"smembers", kArgs145},
-    {"smismember", kArgs146},
-    {"smove", kArgs147},
-    {"spop", kArgs148},
-    {"srandmember", kArgs149},
-    {"srem", kArgs150},
-    {"sscan", kArgs151},
-    {"strlen", kArgs152},
-    {"substr", kArgs153},
-    {"sunion", kArgs154},
-    {"sunionstore", kArgs155},
-    {"swapdb", kArgs156},
-    {"touch", kArgs157},
-    {"ttl", kArgs158},
-    {"type", kArgs159},
-    {"unlink", kArgs160},
-    {"zadd", kArgs164},
-    {"zcard", kArgs165},
-    {"zcount", kArgs166},
-    {"zdiff", kArgs167},
-    {"zdiffstore", kArgs168},
-    {"zincrby", kArgs169},
-    {"zinter", kArgs171},
-    {"zintercard", kArgs172},
-    {"zinterstore", kArgs174},
-    {"zlexcount", kArgs175},
-    {"zmpop", kArgs177},
-    {"zmscore", kArgs178},
-    {"zpopmax", kArgs179},
-    {"zpopmin", kArgs180},
-    {"zrandmember", kArgs182},
-    {"zrange", kArgs185},
-    {"zrangebylex", kArgs187},
-    {"zrangebyscore", kArgs189},
-    {"zrangestore", kArgs192},
-    {"zrank", kArgs193},
-    {"zrem", kArgs194},
-    {"zremrangebylex", kArgs195},
-    {"zremrangebyrank", kArgs196},
-    {"zremrangebyscore", kArgs197},
-    {"zrevrange", kArgs198},
-    {"zrevrangebylex", kArgs200},
-    {"zrevrangebyscore", kArgs202},
-    {"zrevrank", kArgs203},
-    {"zscan", kArgs204},
-    {"zscore", kArgs205},
-    {"zunion", kArgs207},
-    {"zunionstore", kArgs209},
+    {"client|pause", kArgs33},
+    {"client|reply", kArgs35},
+    {"client|setname", kArgs36},
+    {"client|tracking", kArgs38},
+    {"client|unblock", kArgs40},
+    {"client|kill", kArgs44},
+    {"client|list", kArgs47},
+    {"client|no-evict", kArgs49},
+    {"client|setname", kArgs50},
+    {"client|unblock", kArgs52},
+    {"command|docs", kArgs53},
+    {"command|info", kArgs54},
+    {"command|list", kArgs56},
+    {"command|docs", kArgs57},
+    {"command|info", kArgs58},
+    {"command|list", kArgs60},
+    {"config|get", kArgs62},
+    {"config|set", kArgs64},
+    {"config|get", kArgs66},
+    {"config|set", kArgs68},
+    {"copy", kArgs69},
+    {"decr", kArgs70},
+    {"decrby", kArgs71},
+    {"del", kArgs72},
+    {"echo", kArgs73},
+    {"exists", kArgs74},
+    {"expire", kArgs76},
+    {"expireat", kArgs78},
+    {"expiretime", kArgs79},
+    {"flushall", kArgs81},
+    {"flushdb", kArgs83},
+    {"get", kArgs84},
+    {"getbit", kArgs85},
+    {"getdel", kArgs86},
+    {"getex", kArgs88},
+    {"getrange", kArgs89},
+    {"getset", kArgs90},
+    {"hdel", kArgs91},
+    {"hello", kArgs94},
+    {"hexists", kArgs95},
+    {"hget", kArgs96},
+    {"hgetall", kArgs97},
+    {"hincrby", kArgs98},
+    {"hincrbyfloat", kArgs99},
+    {"hkeys", kArgs100},
+    {"hlen", kArgs101},
+    {"hmget", kArgs102},
+    {"hmset", kArgs104},
+    {"hrandfield", kArgs106},
+    {"hscan", kArgs107},
+    {"hset", kArgs109},
+    {"hsetnx", kArgs110},
+    {"hstrlen", kArgs111},
+    {"hvals", kArgs112},
+    {"incr", kArgs113},
+    {"incrby", kArgs114},
+    {"incrbyfloat", kArgs115},
+    {"info", kArgs116},
+    {"keys", kArgs117},
+    {"lcs", kArgs118},
+    {"lindex", kArgs119},
+    {"linsert", kArgs121},
+    {"llen", kArgs122},
+    {"lmove", kArgs125},
+    {"lmpop", kArgs127},
+    {"lpop", kArgs128},
+    {"lpos", kArgs129},
+    {"lpush", kArgs130},
+    {"lpushx", kArgs131},
+    {"lrange", kArgs132},
+    {"lrem", kArgs133},
+    {"lset", kArgs134},
+    {"ltrim", kArgs135},
+    {"memory|usage", kArgs136},
+    {"memory|usage", kArgs137},
+    {"mget", kArgs138},
+    {"move", kArgs139},
+    {"mset", kArgs141},
+    {"msetnx", kArgs143},
+    {"object|encoding", kArgs144},
+    {"object|freq", kArgs145},
+    {"object|idletime", kArgs146},
+    {"object|refcount", kArgs147},
+    {"object|encoding", kArgs148},
+    {"object|freq", kArgs149},
+    {"object|idletime", kArgs150},
+    {"object|refcount", kArgs151},
+    {"persist", kArgs152},
+    {"pexpire", kArgs154},
+    {"pexpireat", kArgs156},
+    {"pexpiretime", kArgs157},
+    {"pfadd", kArgs158},
+    {"pfcount", kArgs159},
+    {"pfdebug", kArgs160},
+    {"pfmerge", kArgs161},
+    {"ping", kArgs162},
+    {"psetex", kArgs163},
+    {"pttl", kArgs164},
+    {"rename", kArgs165},
+    {"renamenx", kArgs166},
+    {"rpop", kArgs167},
+    {"rpoplpush", kArgs168},
+    {"rpush", kArgs169},
+    {"rpushx", kArgs170},
+    {"sadd", kArgs171},
+    {"scan", kArgs172},
+    {"scard", kArgs173},
+    {"sdiff", kArgs174},
+    {"sdiffstore", kArgs175},
+    {"select", kArgs176},
+    {"set", kArgs179},
+    {"setbit", kArgs180},
+    {"setex", kArgs181},
+    {"setnx", kArgs182},
+    {"setrange", kArgs183},
+    {"shutdown", kArgs185},
+    {"sinter", kArgs186},
+    {"sintercard", kArgs187},
+    {"sinterstore", kArgs188},
+    {"sismember", kArgs189},
+    {"smembers", kArgs190},
+    {"smismember", kArgs191},
+    {"smove", kArgs192},
+    {"spop", kArgs193},
+    {"srandmember", kArgs194},
+    {"srem", kArgs195},
+    {"sscan", kArgs196},
+    {"strlen", kArgs197},
+    {"substr", kArgs198},
+    {"sunion", kArgs199},
+    {"sunionstore", kArgs200},
+    {"swapdb", kArgs201},
+    {"touch", kArgs202},
+    {"ttl", kArgs203},
+    {"type", kArgs204},
+    {"unlink", kArgs205},
+    {"zadd", kArgs209},
+    {"zcard", kArgs210},
+    {"zcount", kArgs211},
+    {"zdiff", kArgs212},
+    {"zdiffstore", kArgs213},
+    {"zincrby", kArgs214},
+    {"zinter", kArgs216},
+    {"zintercard", kArgs217},
+    {"zinterstore", kArgs219},
+    {"zlexcount", kArgs220},
+    {"zmpop", kArgs222},
+    {"zmscore", kArgs223},
+    {"zpopmax", kArgs224},
+    {"zpopmin", kArgs225},
+    {"zrandmember", kArgs227},
+    {"zrange", kArgs230},
+    {"zrangebylex", kArgs232},
+    {"zrangebyscore", kArgs234},
+    {"zrangestore", kArgs237},
+    {"zrank", kArgs238},
+    {"zrem", kArgs239},
+    {"zremrangebylex", kArgs240},
+    {"zremrangebyrank", kArgs241},
+    {"zremrangebyscore", kArgs242},
+    {"zrevrange", kArgs243},
+    {"zrevrangebylex", kArgs245},
+    {"zrevrangebyscore", kArgs247},
+    {"zrevrank", kArgs248},
+    {"zscan", kArgs249},
+    {"zscore", kArgs250},
+    {"zunion", kArgs252},
+    {"zunionstore", kArgs254},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "store/hash_object.h"
+#include "store/list.h"
 #include "store/set_object.h"
 #include "store/zset_object.h"
 #include "util/memory.h"
@@ -182,6 +183,7 @@ void destroy_object(ObjType type, Encoding enc, void* obj) {
   if (type == ObjType::kSet) return destroy_set(enc, obj);
   if (type == ObjType::kHash) return destroy_hash(enc, obj);
   if (type == ObjType::kZset) return destroy_zset(enc, obj);
+  if (type == ObjType::kList) return list::destroy(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     BlobString::destroy(static_cast<BlobString*>(obj));
 }
@@ -190,6 +192,7 @@ void* clone_object(ObjType type, Encoding enc, const void* obj) {
   if (type == ObjType::kSet) return clone_set(enc, obj);
   if (type == ObjType::kHash) return clone_hash(enc, obj);
   if (type == ObjType::kZset) return clone_zset(enc, obj);
+  if (type == ObjType::kList) return list::clone(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return BlobString::create(static_cast<const BlobString*>(obj)->view());
   return nullptr;
@@ -199,6 +202,7 @@ size_t object_allocated_bytes(ObjType type, Encoding enc, const void* obj) {
   if (type == ObjType::kSet) return set_allocated_bytes(enc, obj);
   if (type == ObjType::kHash) return hash_allocated_bytes(enc, obj);
   if (type == ObjType::kZset) return zset_allocated_bytes(enc, obj);
+  if (type == ObjType::kList) return list::allocated_bytes(enc, obj);
   if (type == ObjType::kString && enc == Encoding::kRaw)
     return static_cast<const BlobString*>(obj)->allocated_bytes();
   return 0;
@@ -208,6 +212,7 @@ size_t object_free_effort(ObjType type, Encoding enc, const void* obj) {
   if (type == ObjType::kSet) return set_free_effort(enc, obj);
   if (type == ObjType::kHash) return hash_free_effort(enc, obj);
   if (type == ObjType::kZset) return zset_free_effort(enc, obj);
+  if (type == ObjType::kList) return list::free_effort(enc, obj);
   return 1;  // strings are one allocation; each collection type adds its case
 }
 
