@@ -1,5 +1,7 @@
 // List family: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LSET LREM LTRIM
-// LINSERT LPOS LMOVE RPOPLPUSH LMPOP (the blocking variants come with blocking support).
+// LINSERT LPOS LMOVE RPOPLPUSH LMPOP, and the blocking BLPOP BRPOP BLMOVE BRPOPLPUSH
+// BLMPOP (server/blocking.h: with nothing to pop they park the client and run again once
+// a push creates one of their keys).
 //
 // Argument checks run in Redis 7.0's order (which argument is parsed before the key
 // lookup decides which error a client sees); the encodings and their conversions live
@@ -8,6 +10,7 @@
 #include <string>
 
 #include "commands/typed_lookup.h"
+#include "server/blocking.h"
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
@@ -189,16 +192,18 @@ void rpop(CommandContext& ctx) {
   pop_generic(ctx, ListEnd::kTail);
 }
 
-// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
-void lmpop(CommandContext& ctx) {
+// [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count]; numkeys at argv[first].
+// timeout_ms < 0: LMPOP, which answers null where BLMPOP blocks.
+void lmpop_generic(CommandContext& ctx, size_t first, int64_t timeout_ms) {
   int64_t numkeys;
-  if (!parse_at_least(ctx, ctx.arg(1), 1, "ERR numkeys should be greater than 0", &numkeys)) return;
-  // The keys are argv[2 .. numkeys+1], LEFT|RIGHT follows them.
-  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) {
+  if (!parse_at_least(ctx, ctx.arg(first), 1, "ERR numkeys should be greater than 0", &numkeys))
+    return;
+  // The keys follow numkeys, LEFT|RIGHT follows them.
+  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - first - 1) {
     ctx.reply.error(err::kSyntax);
     return;
   }
-  const size_t where_idx = static_cast<size_t>(numkeys) + 2;
+  const size_t where_idx = first + 1 + static_cast<size_t>(numkeys);
   ListEnd end;
   if (!parse_end(ctx, ctx.arg(where_idx), &end)) return;
   int64_t count = -1;
@@ -212,8 +217,8 @@ void lmpop(CommandContext& ctx) {
     }
   }
   if (count == -1) count = 1;
-  for (size_t i = 2; i < where_idx; i++) {
-    std::string_view key = ctx.arg(i);
+  const auto keys = ctx.argv.subspan(first + 1, static_cast<size_t>(numkeys));
+  for (std::string_view key : keys) {
     Entry* e;
     if (!lookup_write_typed(ctx, key, ObjType::kList, &e)) return;
     if (!e) continue;
@@ -222,7 +227,51 @@ void lmpop(CommandContext& ctx) {
     pop_and_reply(ctx, key, e, end, static_cast<size_t>(count));
     return;
   }
-  ctx.reply.null_array();
+  if (timeout_ms < 0)
+    ctx.reply.null_array();
+  else
+    ctx.server.block_client(ctx, keys, ObjType::kList, timeout_ms);
+}
+
+void lmpop(CommandContext& ctx) {
+  lmpop_generic(ctx, 1, -1);
+}
+
+void blmpop(CommandContext& ctx) {
+  int64_t timeout;
+  if (!parse_block_timeout(ctx.arg(1), ctx.reply, &timeout)) return;
+  lmpop_generic(ctx, 2, timeout);
+}
+
+// BLPOP / BRPOP key [key ...] timeout: [key, element] from the first non-empty list.
+void bpop_generic(CommandContext& ctx, ListEnd end) {
+  int64_t timeout;
+  if (!parse_block_timeout(ctx.arg(ctx.argc() - 1), ctx.reply, &timeout)) return;
+  const auto keys = ctx.argv.subspan(1, ctx.argc() - 2);
+  for (std::string_view key : keys) {
+    Entry* e;
+    if (!lookup_write_typed(ctx, key, ObjType::kList, &e)) return;
+    if (!e) continue;
+    const size_t index = end == ListEnd::kHead ? 0 : list::size(*e) - 1;
+    ctx.reply.array(2);
+    ctx.reply.bulk(key);
+    {
+      store::Listpack::Scratch scratch;
+      list::Reader r(*e, index, true);
+      ctx.reply.bulk(r.value(scratch).sv);
+    }
+    list::erase(*e, index, 1, list_config(ctx));
+    remove_if_empty(ctx, key, e);
+    return;
+  }
+  ctx.server.block_client(ctx, keys, ObjType::kList, timeout);
+}
+
+void blpop(CommandContext& ctx) {
+  bpop_generic(ctx, ListEnd::kHead);
+}
+void brpop(CommandContext& ctx) {
+  bpop_generic(ctx, ListEnd::kTail);
 }
 
 // ---- reads ----------------------------------------------------------------------------
@@ -430,12 +479,18 @@ void linsert(CommandContext& ctx) {
 
 // Pops from one end of `from` and pushes to `to`; as Redis, the destination's type is
 // checked only once the source is known to hold a list. from == to rotates the list.
-void move_generic(CommandContext& ctx, ListEnd from_end, ListEnd to_end) {
+// timeout_ms >= 0 (BLMOVE, BRPOPLPUSH): a missing source parks the client instead.
+void move_generic(CommandContext& ctx, ListEnd from_end, ListEnd to_end, int64_t timeout_ms = -1) {
   std::string_view from = ctx.arg(1), to = ctx.arg(2);
   Entry* src;
   if (!lookup_write_typed(ctx, from, ObjType::kList, &src)) return;
   if (!src) {
-    ctx.reply.null();
+    if (timeout_ms < 0) {
+      ctx.reply.null();
+    } else {
+      const std::string_view keys[] = {from};
+      ctx.server.block_client(ctx, keys, ObjType::kList, timeout_ms);
+    }
     return;
   }
   Entry* dst;
@@ -460,10 +515,25 @@ void rpoplpush(CommandContext& ctx) {
   move_generic(ctx, ListEnd::kTail, ListEnd::kHead);
 }
 
+void blmove(CommandContext& ctx) {
+  ListEnd from_end, to_end;
+  if (!parse_end(ctx, ctx.arg(3), &from_end) || !parse_end(ctx, ctx.arg(4), &to_end)) return;
+  int64_t timeout;
+  if (!parse_block_timeout(ctx.arg(5), ctx.reply, &timeout)) return;
+  move_generic(ctx, from_end, to_end, timeout);
+}
+
+void brpoplpush(CommandContext& ctx) {
+  int64_t timeout;
+  if (!parse_block_timeout(ctx.arg(3), ctx.reply, &timeout)) return;
+  move_generic(ctx, ListEnd::kTail, ListEnd::kHead, timeout);
+}
+
 constexpr std::string_view kWriteFast = "@write @list @fast";
 constexpr std::string_view kWriteSlow = "@write @list @slow";
 constexpr std::string_view kReadFast = "@read @list @fast";
 constexpr std::string_view kReadSlow = "@read @list @slow";
+constexpr std::string_view kWriteBlocking = "@write @list @slow @blocking";
 constexpr std::string_view kPushComplexity =
     "O(1) for each element added, so O(N) to add N elements when the command is called with "
     "multiple arguments.";
@@ -523,6 +593,26 @@ const CommandSpec kListCommands[] = {
     {"lmpop", -4, kWrite, 0, 0, 0, lmpop, kWriteSlow, "list", "7.0.0", "Pop elements from a list",
      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
      kNoSubcommands, kKeysLmpop},
+    {"blpop", -3, kWrite | kNoscript | kBlocking, 1, -2, 1, blpop, kWriteBlocking, "list", "2.0.0",
+     "Remove and get the first element in a list, or block until one is available",
+     "O(N) where N is the number of provided keys."},
+    {"brpop", -3, kWrite | kNoscript | kBlocking, 1, -2, 1, brpop, kWriteBlocking, "list", "2.0.0",
+     "Remove and get the last element in a list, or block until one is available",
+     "O(N) where N is the number of provided keys."},
+    {"blmove", 6, kWrite | kDenyOom | kNoscript | kBlocking, 1, 2, 1, blmove, kWriteBlocking,
+     "list", "6.2.0",
+     "Pop an element from a list, push it to another list and return it; or block until one is "
+     "available",
+     "O(1)", kNoSubcommands, kKeysBlmove},
+    {"brpoplpush", 4, kWrite | kDenyOom | kNoscript | kBlocking, 1, 2, 1, brpoplpush,
+     kWriteBlocking, "list", "2.2.0",
+     "Pop an element from a list, push it to another list and return it; or block until one is "
+     "available",
+     "O(1)", kNoSubcommands, kKeysBrpoplpush},
+    {"blmpop", -5, kWrite | kBlocking, 0, 0, 0, blmpop, kWriteBlocking, "list", "7.0.0",
+     "Pop elements from a list, or block until one is available",
+     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+     kNoSubcommands, kKeysBlmpop},
 };
 
 }  // namespace

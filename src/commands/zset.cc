@@ -22,6 +22,7 @@
 
 #include "commands/scan_cursor.h"
 #include "commands/typed_lookup.h"
+#include "server/blocking.h"
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
@@ -656,15 +657,17 @@ void zremrangebylex(CommandContext& ctx) {
 // --- ZPOPMIN ZPOPMAX ZMPOP ---------------------------------------------------------------------
 
 enum class PopReply {
-  kFlat,        // ZPOPMIN/ZPOPMAX: member, score, member, score...
-  kPairs,       // ZPOPMIN/ZPOPMAX with a count in RESP3: [member, score] pairs
-  kKeyAndPairs  // ZMPOP: [key, [[member, score]...]], null when no key has members
+  kFlat,            // ZPOPMIN/ZPOPMAX: member, score, member, score...
+  kPairs,           // ZPOPMIN/ZPOPMAX with a count in RESP3: [member, score] pairs
+  kKeyAndPairs,     // [B]ZMPOP: [key, [[member, score]...]], null when no key has members
+  kKeyMemberScore,  // BZPOPMIN/BZPOPMAX: [key, member, score]
 };
 
 // Pops up to count members from the first non-empty zset among keys (count < 0: one
-// member, the no-count form).
+// member, the no-count form). timeout_ms >= 0 (the blocking forms): with every key empty
+// the client is parked instead of answered.
 void pop_generic(CommandContext& ctx, std::span<const std::string_view> keys, bool max,
-                 int64_t count, PopReply style) {
+                 int64_t count, PopReply style, int64_t timeout_ms = -1) {
   Entry* e = nullptr;
   std::string_view key;
   for (std::string_view k : keys) {
@@ -675,7 +678,9 @@ void pop_generic(CommandContext& ctx, std::span<const std::string_view> keys, bo
     }
   }
   if (!e) {
-    if (style == PopReply::kKeyAndPairs)
+    if (timeout_ms >= 0)
+      ctx.server.block_client(ctx, keys, ObjType::kZset, timeout_ms);
+    else if (style == PopReply::kKeyAndPairs)
       ctx.reply.null_array();
     else
       ctx.reply.array(0);
@@ -700,11 +705,15 @@ void pop_generic(CommandContext& ctx, std::span<const std::string_view> keys, bo
       ctx.reply.bulk(key);
       ctx.reply.array(n);
       break;
+    case PopReply::kKeyMemberScore:
+      ctx.reply.array(3);
+      ctx.reply.bulk(key);
+      break;
   }
   size_t first = max ? z.size() - 1 : 0;
   ZsetCursor c = z.at(first);
   for (size_t i = 0; i < n; i++) {
-    if (style != PopReply::kFlat) ctx.reply.array(2);
+    if (style == PopReply::kPairs || style == PopReply::kKeyAndPairs) ctx.reply.array(2);
     ctx.reply.bulk(c.member());
     ctx.reply.dbl(c.score());
     if (max)
@@ -739,17 +748,18 @@ void zpopmax(CommandContext& ctx) {
   zpop_minmax(ctx, true);
 }
 
-void zmpop(CommandContext& ctx) {
+// [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count]; numkeys at argv[first].
+void zmpop_generic(CommandContext& ctx, size_t first, int64_t timeout_ms) {
   int64_t numkeys;
-  if (!parse_long_in(ctx, ctx.arg(1), 1, INT64_MAX, &numkeys,
+  if (!parse_long_in(ctx, ctx.arg(first), 1, INT64_MAX, &numkeys,
                      "ERR numkeys should be greater than 0"))
     return;
   // where_idx >= argc, written so a huge numkeys cannot overflow.
-  if (static_cast<uint64_t>(numkeys) > ctx.argc() - 3) {
+  if (static_cast<uint64_t>(numkeys) > ctx.argc() - first - 2) {
     ctx.reply.error(err::kSyntax);
     return;
   }
-  size_t where_idx = 2 + static_cast<size_t>(numkeys);
+  size_t where_idx = first + 1 + static_cast<size_t>(numkeys);
   bool max;
   if (iequals(ctx.arg(where_idx), "min")) {
     max = false;
@@ -773,8 +783,33 @@ void zmpop(CommandContext& ctx) {
     }
   }
   if (count == -1) count = 1;
-  pop_generic(ctx, ctx.argv.subspan(2, static_cast<size_t>(numkeys)), max, count,
-              PopReply::kKeyAndPairs);
+  pop_generic(ctx, ctx.argv.subspan(first + 1, static_cast<size_t>(numkeys)), max, count,
+              PopReply::kKeyAndPairs, timeout_ms);
+}
+
+void zmpop(CommandContext& ctx) {
+  zmpop_generic(ctx, 1, -1);
+}
+
+void bzmpop(CommandContext& ctx) {
+  int64_t timeout;
+  if (!parse_block_timeout(ctx.arg(1), ctx.reply, &timeout)) return;
+  zmpop_generic(ctx, 2, timeout);
+}
+
+// BZPOPMIN / BZPOPMAX key [key ...] timeout
+void bzpop_minmax(CommandContext& ctx, bool max) {
+  int64_t timeout;
+  if (!parse_block_timeout(ctx.arg(ctx.argc() - 1), ctx.reply, &timeout)) return;
+  pop_generic(ctx, ctx.argv.subspan(1, ctx.argc() - 2), max, -1, PopReply::kKeyMemberScore,
+              timeout);
+}
+
+void bzpopmin(CommandContext& ctx) {
+  bzpop_minmax(ctx, false);
+}
+void bzpopmax(CommandContext& ctx) {
+  bzpop_minmax(ctx, true);
 }
 
 // --- ZUNION ZINTER ZDIFF (and STORE) ZINTERCARD --------------------------------------------------
@@ -1244,6 +1279,22 @@ const CommandSpec kZsetCommands[] = {
      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements "
      "in the sorted set, and M being the number of elements popped.",
      kNoSubcommands, kKeysZmpop},
+    {"bzpopmin", -3, kWrite | kNoscript | kBlocking | kFast, 1, -2, 1, bzpopmin,
+     "@write @sortedset @fast @blocking", "sorted-set", "5.0.0",
+     "Remove and return the member with the lowest score from one or more sorted sets, or block "
+     "until one is available",
+     "O(log(N)) with N being the number of elements in the sorted set."},
+    {"bzpopmax", -3, kWrite | kNoscript | kBlocking | kFast, 1, -2, 1, bzpopmax,
+     "@write @sortedset @fast @blocking", "sorted-set", "5.0.0",
+     "Remove and return the member with the highest score from one or more sorted sets, or block "
+     "until one is available",
+     "O(log(N)) with N being the number of elements in the sorted set."},
+    {"bzmpop", -5, kWrite | kBlocking, 0, 0, 0, bzmpop, "@write @sortedset @slow @blocking",
+     "sorted-set", "7.0.0",
+     "Remove and return members with scores in a sorted set or block until one is available",
+     "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements "
+     "in the sorted set, and M being the number of elements popped.",
+     kNoSubcommands, kKeysBzmpop},
     {"zremrangebyrank", 4, kWrite, 1, 1, 1, zremrangebyrank, kWriteSlow, "sorted-set", "2.0.0",
      "Remove all members in a sorted set within the given indexes", kRemRangeComplexity},
     {"zremrangebyscore", 4, kWrite, 1, 1, 1, zremrangebyscore, kWriteSlow, "sorted-set", "1.2.0",

@@ -29,7 +29,7 @@ bool parse_block_timeout(std::string_view arg, resp::Reply& reply, int64_t* time
 }
 
 void Server::block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                          store::ObjType waits_for, int64_t timeout_ms, TimeoutReply on_timeout) {
+                          store::ObjType waits_for, int64_t timeout_ms) {
   Client& c = ctx.client;
   if (c.blocked) {  // woken, and still nothing to serve: keep its place in line
     c.blocked->blocked_again = true;
@@ -40,7 +40,6 @@ void Server::block_client(CommandContext& ctx, std::span<const std::string_view>
   b->argv.assign(ctx.argv.begin(), ctx.argv.end());
   b->db = c.db_index;
   b->waits_for = waits_for;
-  b->timeout_reply = on_timeout;
   auto& by_key = blocking_keys_[static_cast<size_t>(b->db)];
   for (std::string_view key : keys) {
     if (std::find(b->keys.begin(), b->keys.end(), key) != b->keys.end()) continue;
@@ -146,8 +145,6 @@ bool Server::unblock_client(Client& c, bool with_error) {
   if (with_error) {
     c.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
     count_error("UNBLOCKED");
-  } else if (c.blocked->timeout_reply == TimeoutReply::kNullBulk) {
-    c.reply().null();
   } else {
     c.reply().null_array();
   }

@@ -7,7 +7,9 @@
 // (and after each command a wake-up runs) the clients parked on a ready key are woken in
 // the order they blocked, and each one's command runs again from the start as if just
 // received (Redis 7.2's model; the replies are 7.0's). A client that finds the key empty
-// again (an earlier waiter took the last element) stays parked, in its place.
+// again (an earlier waiter took the last element) stays parked, in its place. A timeout
+// (or CLIENT UNBLOCK ... TIMEOUT) answers a null array, whatever the command: so does
+// Redis 7.0, BLMOVE and BRPOPLPUSH included.
 // A parked client runs nothing else: its later pipelined commands wait in its query
 // buffer and run in before_sleep once it is woken, timed out or unblocked.
 #pragma once
@@ -26,12 +28,6 @@ namespace rkv::server {
 class Client;
 struct Command;
 
-// What a timed-out (or CLIENT UNBLOCK ... TIMEOUT) blocking command answers.
-enum class TimeoutReply : uint8_t {
-  kNullArray,  // BLPOP, BRPOP, BLMPOP, BZPOP*, BZMPOP: *-1 / _
-  kNullBulk,   // BLMOVE, BRPOPLPUSH: $-1 / _
-};
-
 // The parked command of one client (Client::blocked while it waits).
 struct BlockedCommand {
   Command* cmd = nullptr;
@@ -41,7 +37,6 @@ struct BlockedCommand {
   std::vector<std::string> keys;
   // Positions in each key's FIFO of waiters (parallel to keys).
   std::vector<std::list<Client*>::iterator> positions;
-  TimeoutReply timeout_reply = TimeoutReply::kNullArray;
   int64_t deadline_ms = 0;  // monotonic; 0: waits forever
   // Set by a handler that, run again after a wake-up, still has nothing to serve: the
   // client then stays parked where it is in each key's line.

@@ -114,15 +114,85 @@ const ArgDoc kArgs20[] = {
 };
 
 const ArgDoc kArgs21[] = {
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs22[] = {
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs23[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs21},
+    {"whereto", "oneof", "", "", 0, -1, kArgs22},
+    {"timeout", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs24[] = {
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs25[] = {
+    {"timeout", "double", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs24},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs26[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"timeout", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs27[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"timeout", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs28[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"timeout", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs29[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs30[] = {
+    {"timeout", "double", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs29},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs31[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"timeout", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs32[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"timeout", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs33[] = {
     {"yes", "pure-token", "YES", "", 0, -1, {}},
     {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs22[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs21},
+const ArgDoc kArgs34[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs33},
 };
 
-const ArgDoc kArgs23[] = {
+const ArgDoc kArgs35[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
     {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
@@ -130,151 +200,86 @@ const ArgDoc kArgs23[] = {
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs24[] = {
+const ArgDoc kArgs36[] = {
     {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs23},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs35},
     {"username", "string", "USER", "", kArgOptional, -1, {}},
     {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
     {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
     {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs25[] = {
+const ArgDoc kArgs37[] = {
     {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs24},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs36},
 };
 
-const ArgDoc kArgs26[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs25},
+const ArgDoc kArgs38[] = {
+    {"filter", "oneof", "", "", 0, -1, kArgs37},
 };
 
-const ArgDoc kArgs27[] = {
+const ArgDoc kArgs39[] = {
     {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
     {"master", "pure-token", "MASTER", "", 0, -1, {}},
     {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
     {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs28[] = {
+const ArgDoc kArgs40[] = {
     {"client-id", "integer", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs29[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs27},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs28},
+const ArgDoc kArgs41[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs39},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs40},
 };
 
-const ArgDoc kArgs30[] = {
+const ArgDoc kArgs42[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs31[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs30},
+const ArgDoc kArgs43[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs42},
 };
 
-const ArgDoc kArgs32[] = {
+const ArgDoc kArgs44[] = {
     {"write", "pure-token", "WRITE", "", 0, -1, {}},
     {"all", "pure-token", "ALL", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs33[] = {
+const ArgDoc kArgs45[] = {
     {"timeout", "integer", "", "", 0, -1, {}},
-    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs32},
+    {"mode", "oneof", "", "6.2.0", kArgOptional, -1, kArgs44},
 };
 
-const ArgDoc kArgs34[] = {
+const ArgDoc kArgs46[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
     {"skip", "pure-token", "SKIP", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs35[] = {
-    {"on_off_skip", "oneof", "", "", 0, -1, kArgs34},
+const ArgDoc kArgs47[] = {
+    {"on_off_skip", "oneof", "", "", 0, -1, kArgs46},
 };
 
-const ArgDoc kArgs36[] = {
+const ArgDoc kArgs48[] = {
     {"connection-name", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs37[] = {
+const ArgDoc kArgs49[] = {
     {"on", "pure-token", "ON", "", 0, -1, {}},
     {"off", "pure-token", "OFF", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs38[] = {
-    {"status", "oneof", "", "", 0, -1, kArgs37},
+const ArgDoc kArgs50[] = {
+    {"status", "oneof", "", "", 0, -1, kArgs49},
     {"client-id", "integer", "REDIRECT", "", kArgOptional, -1, {}},
     {"prefix", "string", "PREFIX", "", kArgOptional | kArgMultiple | kArgMultipleToken, -1, {}},
     {"bcast", "pure-token", "BCAST", "", kArgOptional, -1, {}},
     {"optin", "pure-token", "OPTIN", "", kArgOptional, -1, {}},
     {"optout", "pure-token", "OPTOUT", "", kArgOptional, -1, {}},
     {"noloop", "pure-token", "NOLOOP", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs39[] = {
-    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
-    {"error", "pure-token", "ERROR", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs40[] = {
-    {"client-id", "integer", "", "", 0, -1, {}},
-    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs39},
-};
-
-const ArgDoc kArgs41[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
-    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs42[] = {
-    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
-    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs41},
-    {"username", "string", "USER", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
-    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
-    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs43[] = {
-    {"ip:port", "string", "", "", 0, -1, {}},
-    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs42},
-};
-
-const ArgDoc kArgs44[] = {
-    {"filter", "oneof", "", "", 0, -1, kArgs43},
-};
-
-const ArgDoc kArgs45[] = {
-    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
-    {"master", "pure-token", "MASTER", "", 0, -1, {}},
-    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
-    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs46[] = {
-    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs47[] = {
-    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs45},
-    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs46},
-};
-
-const ArgDoc kArgs48[] = {
-    {"on", "pure-token", "ON", "", 0, -1, {}},
-    {"off", "pure-token", "OFF", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs49[] = {
-    {"enabled", "oneof", "", "", 0, -1, kArgs48},
-};
-
-const ArgDoc kArgs50[] = {
-    {"connection-name", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs51[] = {
@@ -288,165 +293,230 @@ const ArgDoc kArgs52[] = {
 };
 
 const ArgDoc kArgs53[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "3.2.0", 0, -1, {}},
+    {"slave", "pure-token", "SLAVE", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "5.0.0", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs54[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"client-id", "integer", "ID", "2.8.12", kArgOptional, -1, {}},
+    {"normal_master_slave_pubsub", "oneof", "TYPE", "2.8.12", kArgOptional, -1, kArgs53},
+    {"username", "string", "USER", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "ADDR", "", kArgOptional, -1, {}},
+    {"ip:port", "string", "LADDR", "6.2.0", kArgOptional, -1, {}},
+    {"yes/no", "string", "SKIPME", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs55[] = {
-    {"module-name", "string", "MODULE", "", 0, -1, {}},
-    {"category", "string", "ACLCAT", "", 0, -1, {}},
-    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
+    {"ip:port", "string", "", "", 0, -1, {}},
+    {"new-format", "oneof", "", "", kArgMultiple, -1, kArgs54},
 };
 
 const ArgDoc kArgs56[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs55},
+    {"filter", "oneof", "", "", 0, -1, kArgs55},
 };
 
 const ArgDoc kArgs57[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"normal", "pure-token", "NORMAL", "", 0, -1, {}},
+    {"master", "pure-token", "MASTER", "", 0, -1, {}},
+    {"replica", "pure-token", "REPLICA", "", 0, -1, {}},
+    {"pubsub", "pure-token", "PUBSUB", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs58[] = {
-    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"client-id", "integer", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs59[] = {
+    {"normal_master_replica_pubsub", "oneof", "TYPE", "5.0.0", kArgOptional, -1, kArgs57},
+    {"id", "block", "ID", "6.2.0", kArgOptional, -1, kArgs58},
+};
+
+const ArgDoc kArgs60[] = {
+    {"on", "pure-token", "ON", "", 0, -1, {}},
+    {"off", "pure-token", "OFF", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs61[] = {
+    {"enabled", "oneof", "", "", 0, -1, kArgs60},
+};
+
+const ArgDoc kArgs62[] = {
+    {"connection-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs63[] = {
+    {"timeout", "pure-token", "TIMEOUT", "", 0, -1, {}},
+    {"error", "pure-token", "ERROR", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs64[] = {
+    {"client-id", "integer", "", "", 0, -1, {}},
+    {"timeout_error", "oneof", "", "", kArgOptional, -1, kArgs63},
+};
+
+const ArgDoc kArgs65[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs66[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs67[] = {
     {"module-name", "string", "MODULE", "", 0, -1, {}},
     {"category", "string", "ACLCAT", "", 0, -1, {}},
     {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs60[] = {
-    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs59},
-};
-
-const ArgDoc kArgs61[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs62[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs61},
-};
-
-const ArgDoc kArgs63[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs64[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs63},
-};
-
-const ArgDoc kArgs65[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs66[] = {
-    {"parameter", "block", "", "", kArgMultiple, -1, kArgs65},
-};
-
-const ArgDoc kArgs67[] = {
-    {"parameter", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs68[] = {
-    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs67},
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs67},
 };
 
 const ArgDoc kArgs69[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs70[] = {
+    {"command-name", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs71[] = {
+    {"module-name", "string", "MODULE", "", 0, -1, {}},
+    {"category", "string", "ACLCAT", "", 0, -1, {}},
+    {"pattern", "pattern", "PATTERN", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs72[] = {
+    {"filterby", "oneof", "FILTERBY", "", kArgOptional, -1, kArgs71},
+};
+
+const ArgDoc kArgs73[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs74[] = {
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs73},
+};
+
+const ArgDoc kArgs75[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs76[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs75},
+};
+
+const ArgDoc kArgs77[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs78[] = {
+    {"parameter", "block", "", "", kArgMultiple, -1, kArgs77},
+};
+
+const ArgDoc kArgs79[] = {
+    {"parameter", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs80[] = {
+    {"parameter_value", "block", "", "", kArgMultiple, -1, kArgs79},
+};
+
+const ArgDoc kArgs81[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"destination-db", "integer", "DB", "", kArgOptional, -1, {}},
     {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs70[] = {
+const ArgDoc kArgs82[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs71[] = {
+const ArgDoc kArgs83[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"decrement", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs72[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs73[] = {
-    {"message", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs74[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs75[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs76[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs75},
-};
-
-const ArgDoc kArgs77[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs78[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs77},
-};
-
-const ArgDoc kArgs79[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs80[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
-};
-
-const ArgDoc kArgs81[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs80},
-};
-
-const ArgDoc kArgs82[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
-};
-
-const ArgDoc kArgs83[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs82},
-};
-
 const ArgDoc kArgs84[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs85[] = {
+    {"message", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs86[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs87[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs88[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs87},
+};
+
+const ArgDoc kArgs89[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs90[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs89},
+};
+
+const ArgDoc kArgs91[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs92[] = {
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs93[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs92},
+};
+
+const ArgDoc kArgs94[] = {
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs95[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs94},
+};
+
+const ArgDoc kArgs96[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs97[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs86[] = {
+const ArgDoc kArgs98[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs87[] = {
+const ArgDoc kArgs99[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -454,127 +524,66 @@ const ArgDoc kArgs87[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs88[] = {
+const ArgDoc kArgs100[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs87},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs99},
 };
 
-const ArgDoc kArgs89[] = {
+const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs90[] = {
+const ArgDoc kArgs102[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs91[] = {
+const ArgDoc kArgs103[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs92[] = {
+const ArgDoc kArgs104[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs93[] = {
+const ArgDoc kArgs105[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs92},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs104},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs94[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs93},
-};
-
-const ArgDoc kArgs95[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs96[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs97[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs98[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs99[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"increment", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs100[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs101[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs102[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs103[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs104[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs103},
-};
-
-const ArgDoc kArgs105[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
-};
-
 const ArgDoc kArgs106[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs105},
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs105},
 };
 
 const ArgDoc kArgs107[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs108[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs109[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs108},
 };
 
 const ArgDoc kArgs110[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs111[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs112[] = {
@@ -587,23 +596,84 @@ const ArgDoc kArgs113[] = {
 
 const ArgDoc kArgs114[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs115[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs116[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs115},
+};
+
+const ArgDoc kArgs117[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs118[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs117},
+};
+
+const ArgDoc kArgs119[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs120[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs121[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs120},
+};
+
+const ArgDoc kArgs122[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs123[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs124[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs125[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs126[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs127[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs116[] = {
+const ArgDoc kArgs128[] = {
     {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs117[] = {
+const ArgDoc kArgs129[] = {
     {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs118[] = {
+const ArgDoc kArgs130[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -612,62 +682,62 @@ const ArgDoc kArgs118[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs119[] = {
+const ArgDoc kArgs131[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs120[] = {
+const ArgDoc kArgs132[] = {
     {"before", "pure-token", "BEFORE", "", 0, -1, {}},
     {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs121[] = {
+const ArgDoc kArgs133[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs120},
+    {"where", "oneof", "", "", 0, -1, kArgs132},
     {"pivot", "string", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs122[] = {
+const ArgDoc kArgs134[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs123[] = {
+const ArgDoc kArgs135[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs124[] = {
+const ArgDoc kArgs136[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs125[] = {
+const ArgDoc kArgs137[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
-    {"wherefrom", "oneof", "", "", 0, -1, kArgs123},
-    {"whereto", "oneof", "", "", 0, -1, kArgs124},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs135},
+    {"whereto", "oneof", "", "", 0, -1, kArgs136},
 };
 
-const ArgDoc kArgs126[] = {
+const ArgDoc kArgs138[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs127[] = {
+const ArgDoc kArgs139[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs126},
+    {"where", "oneof", "", "", 0, -1, kArgs138},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs128[] = {
+const ArgDoc kArgs140[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs129[] = {
+const ArgDoc kArgs141[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", 0, -1, {}},
     {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
@@ -675,137 +745,79 @@ const ArgDoc kArgs129[] = {
     {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs130[] = {
+const ArgDoc kArgs142[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs131[] = {
+const ArgDoc kArgs143[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs132[] = {
+const ArgDoc kArgs144[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs133[] = {
+const ArgDoc kArgs145[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs134[] = {
+const ArgDoc kArgs146[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs135[] = {
+const ArgDoc kArgs147[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs136[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs137[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs138[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs139[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs140[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs141[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs140},
-};
-
-const ArgDoc kArgs142[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs143[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs142},
-};
-
-const ArgDoc kArgs144[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs145[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs146[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs147[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
 const ArgDoc kArgs148[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs149[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs150[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs151[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs152[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs153[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs152},
 };
 
 const ArgDoc kArgs154[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs153},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs155[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs154},
 };
 
 const ArgDoc kArgs156[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs155},
 };
 
 const ArgDoc kArgs157[] = {
@@ -814,31 +826,26 @@ const ArgDoc kArgs157[] = {
 
 const ArgDoc kArgs158[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs159[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs160[] = {
-    {"subcommand", "string", "", "", 0, -1, {}},
     {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs161[] = {
-    {"destkey", "key", "", "", 0, 0, {}},
-    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs162[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs163[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs164[] = {
@@ -846,118 +853,112 @@ const ArgDoc kArgs164[] = {
 };
 
 const ArgDoc kArgs165[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs166[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs165},
 };
 
 const ArgDoc kArgs167[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs168[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs167},
 };
 
 const ArgDoc kArgs169[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs170[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs171[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs172[] = {
+    {"subcommand", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs173[] = {
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs174[] = {
+    {"message", "string", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs175[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs176[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs177[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs178[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs179[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs180[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs181[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs182[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs183[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs172[] = {
+const ArgDoc kArgs184[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs173[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs174[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs175[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs176[] = {
-    {"index", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs177[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs178[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
-};
-
-const ArgDoc kArgs179[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs177},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs178},
-};
-
-const ArgDoc kArgs180[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs181[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs182[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs183[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs184[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs185[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs184},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs186[] = {
@@ -965,70 +966,78 @@ const ArgDoc kArgs186[] = {
 };
 
 const ArgDoc kArgs187[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs188[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
+const ArgDoc kArgs188[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs189[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs190[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
 };
 
 const ArgDoc kArgs191[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs189},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs190},
 };
 
 const ArgDoc kArgs192[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs193[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs194[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs195[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs196[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs197[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs196},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs198[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs199[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs200[] = {
@@ -1037,290 +1046,279 @@ const ArgDoc kArgs200[] = {
 };
 
 const ArgDoc kArgs201[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs202[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs203[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs204[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs205[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs206[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs207[] = {
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs208[] = {
-    {"score", "double", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs209[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs206},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs207},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs208},
 };
 
 const ArgDoc kArgs210[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs211[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs212[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs213[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs214[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs215[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs216[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs217[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs218[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs219[] = {
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs220[] = {
+    {"score", "double", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs221[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs218},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs219},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs220},
+};
+
+const ArgDoc kArgs222[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs223[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs212[] = {
+const ArgDoc kArgs224[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs213[] = {
+const ArgDoc kArgs225[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs214[] = {
+const ArgDoc kArgs226[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs215[] = {
+const ArgDoc kArgs227[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs216[] = {
+const ArgDoc kArgs228[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs215},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs227},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs217[] = {
+const ArgDoc kArgs229[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs218[] = {
+const ArgDoc kArgs230[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs219[] = {
+const ArgDoc kArgs231[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs218},
-};
-
-const ArgDoc kArgs220[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs221[] = {
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs222[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs221},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs223[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs224[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs225[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs226[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs227[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs226},
-};
-
-const ArgDoc kArgs228[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs229[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs230[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs228},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs229},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs231[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs230},
 };
 
 const ArgDoc kArgs232[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs231},
 };
 
 const ArgDoc kArgs233[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs234[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs233},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs233},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs235[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs236[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs237[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs235},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs236},
-};
-
-const ArgDoc kArgs238[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs239[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs240[] = {
+const ArgDoc kArgs236[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs237[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs238[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs239[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs238},
+};
+
+const ArgDoc kArgs240[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs241[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs242[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs240},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs241},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs243[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs244[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs243},
 };
 
 const ArgDoc kArgs245[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs244},
-};
-
-const ArgDoc kArgs246[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs247[] = {
+const ArgDoc kArgs246[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
     {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs246},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs245},
+};
+
+const ArgDoc kArgs247[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs248[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs249[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs247},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs248},
 };
 
 const ArgDoc kArgs250[] = {
@@ -1329,31 +1327,103 @@ const ArgDoc kArgs250[] = {
 };
 
 const ArgDoc kArgs251[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs252[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs251},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs253[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs254[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs255[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs256[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs257[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs256},
+};
+
+const ArgDoc kArgs258[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs259[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs258},
+};
+
+const ArgDoc kArgs260[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs261[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs262[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs263[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs254[] = {
+const ArgDoc kArgs264[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs263},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs265[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs266[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs253},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs265},
 };
 
 const CommandArgs kTable[] = {
@@ -1364,178 +1434,186 @@ const CommandArgs kTable[] = {
     {"bitfield_ro", kArgs15},
     {"bitop", kArgs16},
     {"bitpos", kArgs20},
-    {"client|caching", kArgs22},
-    {"client|kill", kArgs26},
-    {"client|list", kArgs29},
-    {"client|no-evict", kArgs31},
-    {"client|pause", kArgs33},
-    {"client|reply", kArgs35},
-    {"client|setname", kArgs36},
-    {"client|tracking", kArgs38},
-    {"client|unblock", kArgs40},
-    {"client|kill", kArgs44},
-    {"client|list", kArgs47},
-    {"client|no-evict", kArgs49},
-    {"client|setname", kArgs50},
+    {"blmove", kArgs23},
+    {"blmpop", kArgs25},
+    {"blpop", kArgs26},
+    {"brpop", kArgs27},
+    {"brpoplpush", kArgs28},
+    {"bzmpop", kArgs30},
+    {"bzpopmax", kArgs31},
+    {"bzpopmin", kArgs32},
+    {"client|caching", kArgs34},
+    {"client|kill", kArgs38},
+    {"client|list", kArgs41},
+    {"client|no-evict", kArgs43},
+    {"client|pause", kArgs45},
+    {"client|reply", kArgs47},
+    {"client|setname", kArgs48},
+    {"client|tracking", kArgs50},
     {"client|unblock", kArgs52},
-    {"command|docs", kArgs53},
-    {"command|info", kArgs54},
-    {"command|list", kArgs56},
-    {"command|docs", kArgs57},
-    {"command|info", kArgs58},
-    {"command|list", kArgs60},
-    {"config|get", kArgs62},
-    {"config|set", kArgs64},
-    {"config|get", kArgs66},
-    {"config|set", kArgs68},
-    {"copy", kArgs69},
-    {"decr", kArgs70},
-    {"decrby", kArgs71},
-    {"del", kArgs72},
-    {"echo", kArgs73},
-    {"exists", kArgs74},
-    {"expire", kArgs76},
-    {"expireat", kArgs78},
-    {"expiretime", kArgs79},
-    {"flushall", kArgs81},
-    {"flushdb", kArgs83},
-    {"get", kArgs84},
-    {"getbit", kArgs85},
-    {"getdel", kArgs86},
-    {"getex", kArgs88},
-    {"getrange", kArgs89},
-    {"getset", kArgs90},
-    {"hdel", kArgs91},
-    {"hello", kArgs94},
-    {"hexists", kArgs95},
-    {"hget", kArgs96},
-    {"hgetall", kArgs97},
-    {"hincrby", kArgs98},
-    {"hincrbyfloat", kArgs99},
-    {"hkeys", kArgs100},
-    {"hlen", kArgs101},
-    {"hmget", kArgs102},
-    {"hmset", kArgs104},
-    {"hrandfield", kArgs106},
-    {"hscan", kArgs107},
-    {"hset", kArgs109},
-    {"hsetnx", kArgs110},
-    {"hstrlen", kArgs111},
-    {"hvals", kArgs112},
-    {"incr", kArgs113},
-    {"incrby", kArgs114},
-    {"incrbyfloat", kArgs115},
-    {"info", kArgs116},
-    {"keys", kArgs117},
-    {"lcs", kArgs118},
-    {"lindex", kArgs119},
-    {"linsert", kArgs121},
-    {"llen", kArgs122},
-    {"lmove", kArgs125},
-    {"lmpop", kArgs127},
-    {"lpop", kArgs128},
-    {"lpos", kArgs129},
-    {"lpush", kArgs130},
-    {"lpushx", kArgs131},
-    {"lrange", kArgs132},
-    {"lrem", kArgs133},
-    {"lset", kArgs134},
-    {"ltrim", kArgs135},
-    {"memory|usage", kArgs136},
-    {"memory|usage", kArgs137},
-    {"mget", kArgs138},
-    {"move", kArgs139},
-    {"mset", kArgs141},
-    {"msetnx", kArgs143},
-    {"object|encoding", kArgs144},
-    {"object|freq", kArgs145},
-    {"object|idletime", kArgs146},
-    {"object|refcount", kArgs147},
-    {"object|encoding", kArgs148},
-    {"object|freq", kArgs149},
-    {"object|idletime", kArgs150},
-    {"object|refcount", kArgs151},
-    {"persist", kArgs152},
-    {"pexpire", kArgs154},
-    {"pexpireat", kArgs156},
-    {"pexpiretime", kArgs157},
-    {"pfadd", kArgs158},
-    {"pfcount", kArgs159},
-    {"pfdebug", kArgs160},
-    {"pfmerge", kArgs161},
-    {"ping", kArgs162},
-    {"psetex", kArgs163},
-    {"pttl", kArgs164},
-    {"rename", kArgs165},
-    {"renamenx", kArgs166},
-    {"rpop", kArgs167},
-    {"rpoplpush", kArgs168},
-    {"rpush", kArgs169},
-    {"rpushx", kArgs170},
-    {"sadd", kArgs171},
-    {"scan", kArgs172},
-    {"scard", kArgs173},
-    {"sdiff", kArgs174},
-    {"sdiffstore", kArgs175},
-    {"select", kArgs176},
-    {"set", kArgs179},
-    {"setbit", kArgs180},
-    {"setex", kArgs181},
-    {"setnx", kArgs182},
-    {"setrange", kArgs183},
-    {"shutdown", kArgs185},
-    {"sinter", kArgs186},
-    {"sintercard", kArgs187},
-    {"sinterstore", kArgs188},
-    {"sismember", kArgs189},
-    {"smembers", kArgs190},
-    {"smismember", kArgs191},
-    {"smove", kArgs192},
-    {"spop", kArgs193},
-    {"srandmember", kArgs194},
-    {"srem", kArgs195},
-    {"sscan", kArgs196},
-    {"strlen", kArgs197},
-    {"substr", kArgs198},
-    {"sunion", kArgs199},
-    {"sunionstore", kArgs200},
-    {"swapdb", kArgs201},
-    {"touch", kArgs202},
-    {"ttl", kArgs203},
-    {"type", kArgs204},
-    {"unlink", kArgs205},
-    {"zadd", kArgs209},
-    {"zcard", kArgs210},
-    {"zcount", kArgs211},
-    {"zdiff", kArgs212},
-    {"zdiffstore", kArgs213},
-    {"zincrby", kArgs214},
-    {"zinter", kArgs216},
-    {"zintercard", kArgs217},
-    {"zinterstore", kArgs219},
-    {"zlexcount", kArgs220},
-    {"zmpop", kArgs222},
-    {"zmscore", kArgs223},
-    {"zpopmax", kArgs224},
-    {"zpopmin", kArgs225},
-    {"zrandmember", kArgs227},
-    {"zrange", kArgs230},
-    {"zrangebylex", kArgs232},
-    {"zrangebyscore", kArgs234},
-    {"zrangestore", kArgs237},
-    {"zrank", kArgs238},
-    {"zrem", kArgs239},
-    {"zremrangebylex", kArgs240},
-    {"zremrangebyrank", kArgs241},
-    {"zremrangebyscore", kArgs242},
-    {"zrevrange", kArgs243},
-    {"zrevrangebylex", kArgs245},
-    {"zrevrangebyscore", kArgs247},
-    {"zrevrank", kArgs248},
-    {"zscan", kArgs249},
-    {"zscore", kArgs250},
-    {"zunion", kArgs252},
-    {"zunionstore", kArgs254},
+    {"client|kill", kArgs56},
+    {"client|list", kArgs59},
+    {"client|no-evict", kArgs61},
+    {"client|setname", kArgs62},
+    {"client|unblock", kArgs64},
+    {"command|docs", kArgs65},
+    {"command|info", kArgs66},
+    {"command|list", kArgs68},
+    {"command|docs", kArgs69},
+    {"command|info", kArgs70},
+    {"command|list", kArgs72},
+    {"config|get", kArgs74},
+    {"config|set", kArgs76},
+    {"config|get", kArgs78},
+    {"config|set", kArgs80},
+    {"copy", kArgs81},
+    {"decr", kArgs82},
+    {"decrby", kArgs83},
+    {"del", kArgs84},
+    {"echo", kArgs85},
+    {"exists", kArgs86},
+    {"expire", kArgs88},
+    {"expireat", kArgs90},
+    {"expiretime", kArgs91},
+    {"flushall", kArgs93},
+    {"flushdb", kArgs95},
+    {"get", kArgs96},
+    {"getbit", kArgs97},
+    {"getdel", kArgs98},
+    {"getex", kArgs100},
+    {"getrange", kArgs101},
+    {"getset", kArgs102},
+    {"hdel", kArgs103},
+    {"hello", kArgs106},
+    {"hexists", kArgs107},
+    {"hget", kArgs108},
+    {"hgetall", kArgs109},
+    {"hincrby", kArgs110},
+    {"hincrbyfloat", kArgs111},
+    {"hkeys", kArgs112},
+    {"hlen", kArgs113},
+    {"hmget", kArgs114},
+    {"hmset", kArgs116},
+    {"hrandfield", kArgs118},
+    {"hscan", kArgs119},
+    {"hset", kArgs121},
+    {"hsetnx", kArgs122},
+    {"hstrlen", kArgs123},
+    {"hvals", kArgs124},
+    {"incr", kArgs125},
+    {"incrby", kArgs126},
+    {"incrbyfloat", kArgs127},
+    {"info", kArgs128},
+    {"keys", kArgs129},
+    {"lcs", kArgs130},
+    {"lindex", kArgs131},
+    {"linsert", kArgs133},
+    {"llen", kArgs134},
+    {"lmove", kArgs137},
+    {"lmpop", kArgs139},
+    {"lpop", kArgs140},
+    {"lpos", kArgs141},
+    {"lpush", kArgs142},
+    {"lpushx", kArgs143},
+    {"lrange", kArgs144},
+    {"lrem", kArgs145},
+    {"lset", kArgs146},
+    {"ltrim", kArgs147},
+    {"memory|usage", kArgs148},
+    {"memory|usage", kArgs149},
+    {"mget", kArgs150},
+    {"move", kArgs151},
+    {"mset", kArgs153},
+    {"msetnx", kArgs155},
+    {"object|encoding", kArgs156},
+    {"object|freq", kArgs157},
+    {"object|idletime", kArgs158},
+    {"object|refcount", kArgs159},
+    {"object|encoding", kArgs160},
+    {"object|freq", kArgs161},
+    {"object|idletime", kArgs162},
+    {"object|refcount", kArgs163},
+    {"persist", kArgs164},
+    {"pexpire", kArgs166},
+    {"pexpireat", kArgs168},
+    {"pexpiretime", kArgs169},
+    {"pfadd", kArgs170},
+    {"pfcount", kArgs171},
+    {"pfdebug", kArgs172},
+    {"pfmerge", kArgs173},
+    {"ping", kArgs174},
+    {"psetex", kArgs175},
+    {"pttl", kArgs176},
+    {"rename", kArgs177},
+    {"renamenx", kArgs178},
+    {"rpop", kArgs179},
+    {"rpoplpush", kArgs180},
+    {"rpush", kArgs181},
+    {"rpushx", kArgs182},
+    {"sadd", kArgs183},
+    {"scan", kArgs184},
+    {"scard", kArgs185},
+    {"sdiff", kArgs186},
+    {"sdiffstore", kArgs187},
+    {"select", kArgs188},
+    {"set", kArgs191},
+    {"setbit", kArgs192},
+    {"setex", kArgs193},
+    {"setnx", kArgs194},
+    {"setrange", kArgs195},
+    {"shutdown", kArgs197},
+    {"sinter", kArgs198},
+    {"sintercard", kArgs199},
+    {"sinterstore", kArgs200},
+    {"sismember", kArgs201},
+    {"smembers", kArgs202},
+    {"smismember", kArgs203},
+    {"smove", kArgs204},
+    {"spop", kArgs205},
+    {"srandmember", kArgs206},
+    {"srem", kArgs207},
+    {"sscan", kArgs208},
+    {"strlen", kArgs209},
+    {"substr", kArgs210},
+    {"sunion", kArgs211},
+    {"sunionstore", kArgs212},
+    {"swapdb", kArgs213},
+    {"touch", kArgs214},
+    {"ttl", kArgs215},
+    {"type", kArgs216},
+    {"unlink", kArgs217},
+    {"zadd", kArgs221},
+    {"zcard", kArgs222},
+    {"zcount", kArgs223},
+    {"zdiff", kArgs224},
+    {"zdiffstore", kArgs225},
+    {"zincrby", kArgs226},
+    {"zinter", kArgs228},
+    {"zintercard", kArgs229},
+    {"zinterstore", kArgs231},
+    {"zlexcount", kArgs232},
+    {"zmpop", kArgs234},
+    {"zmscore", kArgs235},
+    {"zpopmax", kArgs236},
+    {"zpopmin", kArgs237},
+    {"zrandmember", kArgs239},
+    {"zrange", kArgs242},
+    {"zrangebylex", kArgs244},
+    {"zrangebyscore", kArgs246},
+    {"zrangestore", kArgs249},
+    {"zrank", kArgs250},
+    {"zrem", kArgs251},
+    {"zremrangebylex", kArgs252},
+    {"zremrangebyrank", kArgs253},
+    {"zremrangebyscore", kArgs254},
+    {"zrevrange", kArgs255},
+    {"zrevrangebylex", kArgs257},
+    {"zrevrangebyscore", kArgs259},
+    {"zrevrank", kArgs260},
+    {"zscan", kArgs261},
+    {"zscore", kArgs262},
+    {"zunion", kArgs264},
+    {"zunionstore", kArgs266},
 };
 
 }  // namespace

@@ -142,7 +142,7 @@ class Server {
   // Blocking commands (blocking.h). A handler with nothing to serve parks its client on
   // keys: woken when one of them comes to hold `waits_for`, or after timeout_ms (0: never).
   void block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                    store::ObjType waits_for, int64_t timeout_ms, TimeoutReply on_timeout);
+                    store::ObjType waits_for, int64_t timeout_ms);
   // CLIENT UNBLOCK: answers the parked command as a timeout, or with an UNBLOCKED error.
   // False when c is not blocked.
   bool unblock_client(Client& c, bool with_error);

@@ -184,6 +184,12 @@ void Conn::append(const std::vector<std::string>& args) {
   redisAppendCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data());
 }
 
+void Conn::flush() {
+  int done = 0;
+  while (!done && redisBufferWrite(ctx_, &done) == REDIS_OK) {
+  }
+}
+
 ReplyPtr Conn::read_reply() {
   void* r = nullptr;
   if (redisGetReply(ctx_, &r) != REDIS_OK) return nullptr;

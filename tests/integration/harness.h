@@ -75,8 +75,10 @@ class Conn {
   // Sends one command and reads its reply (nullptr on connection error).
   ReplyPtr cmd(const std::vector<std::string>& args);
   ReplyPtr cmd(std::initializer_list<std::string_view> args);
-  // Pipelining: append, then read replies in order.
+  // Pipelining: append, then read replies in order (read_reply sends what is appended).
   void append(const std::vector<std::string>& args);
+  // Sends what append() buffered without waiting for a reply (a client that blocks).
+  void flush();
   ReplyPtr read_reply();
   // Raw bytes on the socket, bypassing hiredis (protocol tests).
   void send_raw(std::string_view bytes);
