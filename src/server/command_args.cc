@@ -996,53 +996,64 @@ const ArgDoc kArgs192[] = {
 };
 
 const ArgDoc kArgs193[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs194[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
+    {"asc", "pure-token", "ASC", "", 0, -1, {}},
+    {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs195[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs193},
+    {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs194},
+    {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
+    {"destination", "key", "STORE", "", kArgOptional, 2, {}},
 };
 
 const ArgDoc kArgs196[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs197[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"asc", "pure-token", "ASC", "", 0, -1, {}},
+    {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs198[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs196},
+    {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs197},
+    {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs199[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs200[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs201[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs202[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs203[] = {
@@ -1051,6 +1062,8 @@ const ArgDoc kArgs203[] = {
 
 const ArgDoc kArgs204[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs205[] = {
@@ -1058,27 +1071,21 @@ const ArgDoc kArgs205[] = {
 };
 
 const ArgDoc kArgs206[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
 const ArgDoc kArgs207[] = {
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs208[] = {
-    {"score", "double", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs209[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs206},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs207},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs208},
 };
 
 const ArgDoc kArgs210[] = {
@@ -1086,70 +1093,63 @@ const ArgDoc kArgs210[] = {
 };
 
 const ArgDoc kArgs211[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs212[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs213[] = {
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs214[] = {
+    {"score", "double", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs215[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs212},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs213},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs214},
+};
+
+const ArgDoc kArgs216[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs217[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs212[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs213[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs214[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs215[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs216[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs215},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs217[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
-};
-
 const ArgDoc kArgs218[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs219[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs218},
 };
 
 const ArgDoc kArgs220[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs221[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
@@ -1157,203 +1157,242 @@ const ArgDoc kArgs221[] = {
 const ArgDoc kArgs222[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs221},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs223[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs224[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs225[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs226[] = {
-    {"count", "integer", "", "", 0, -1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs221},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs227[] = {
+const ArgDoc kArgs223[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs224[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs225[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs224},
+};
+
+const ArgDoc kArgs226[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs226},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs227[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs228[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs227},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs229[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs230[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs228},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs229},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs231[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs232[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs231},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs233[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs232},
 };
 
 const ArgDoc kArgs234[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs233},
-};
-
-const ArgDoc kArgs235[] = {
     {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
     {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs236[] = {
+const ArgDoc kArgs235[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs236[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs234},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs235},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
 const ArgDoc kArgs237[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs235},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs236},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs238[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs237},
 };
 
 const ArgDoc kArgs239[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs240[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs239},
 };
 
 const ArgDoc kArgs241[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs242[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs243[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs241},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs242},
 };
 
 const ArgDoc kArgs244[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs245[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs244},
-};
-
-const ArgDoc kArgs246[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs247[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs246},
-};
-
-const ArgDoc kArgs248[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs245[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs246[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs247[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs248[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs249[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs250[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs251[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs250},
+};
+
+const ArgDoc kArgs252[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs253[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs252},
+};
+
+const ArgDoc kArgs254[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs255[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs250[] = {
+const ArgDoc kArgs256[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs251[] = {
+const ArgDoc kArgs257[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs252[] = {
+const ArgDoc kArgs258[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs251},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs257},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs253[] = {
+const ArgDoc kArgs259[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs254[] = {
+const ArgDoc kArgs260[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs253},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs259},
 };
 
 const CommandArgs kTable[] = {
@@ -1491,51 +1530,53 @@ const CommandArgs kTable[] = {
     {"smembers", kArgs190},
     {"smismember", kArgs191},
     {"smove", kArgs192},
-    {"spop", kArgs193},
-    {"srandmember", kArgs194},
-    {"srem", kArgs195},
-    {"sscan", kArgs196},
-    {"strlen", kArgs197},
-    {"substr", kArgs198},
-    {"sunion", kArgs199},
-    {"sunionstore", kArgs200},
-    {"swapdb", kArgs201},
-    {"touch", kArgs202},
-    {"ttl", kArgs203},
-    {"type", kArgs204},
-    {"unlink", kArgs205},
-    {"zadd", kArgs209},
-    {"zcard", kArgs210},
-    {"zcount", kArgs211},
-    {"zdiff", kArgs212},
-    {"zdiffstore", kArgs213},
-    {"zincrby", kArgs214},
-    {"zinter", kArgs216},
-    {"zintercard", kArgs217},
-    {"zinterstore", kArgs219},
-    {"zlexcount", kArgs220},
-    {"zmpop", kArgs222},
-    {"zmscore", kArgs223},
-    {"zpopmax", kArgs224},
-    {"zpopmin", kArgs225},
-    {"zrandmember", kArgs227},
-    {"zrange", kArgs230},
-    {"zrangebylex", kArgs232},
-    {"zrangebyscore", kArgs234},
-    {"zrangestore", kArgs237},
-    {"zrank", kArgs238},
-    {"zrem", kArgs239},
-    {"zremrangebylex", kArgs240},
-    {"zremrangebyrank", kArgs241},
-    {"zremrangebyscore", kArgs242},
-    {"zrevrange", kArgs243},
-    {"zrevrangebylex", kArgs245},
-    {"zrevrangebyscore", kArgs247},
-    {"zrevrank", kArgs248},
-    {"zscan", kArgs249},
-    {"zscore", kArgs250},
-    {"zunion", kArgs252},
-    {"zunionstore", kArgs254},
+    {"sort", kArgs195},
+    {"sort_ro", kArgs198},
+    {"spop", kArgs199},
+    {"srandmember", kArgs200},
+    {"srem", kArgs201},
+    {"sscan", kArgs202},
+    {"strlen", kArgs203},
+    {"substr", kArgs204},
+    {"sunion", kArgs205},
+    {"sunionstore", kArgs206},
+    {"swapdb", kArgs207},
+    {"touch", kArgs208},
+    {"ttl", kArgs209},
+    {"type", kArgs210},
+    {"unlink", kArgs211},
+    {"zadd", kArgs215},
+    {"zcard", kArgs216},
+    {"zcount", kArgs217},
+    {"zdiff", kArgs218},
+    {"zdiffstore", kArgs219},
+    {"zincrby", kArgs220},
+    {"zinter", kArgs222},
+    {"zintercard", kArgs223},
+    {"zinterstore", kArgs225},
+    {"zlexcount", kArgs226},
+    {"zmpop", kArgs228},
+    {"zmscore", kArgs229},
+    {"zpopmax", kArgs230},
+    {"zpopmin", kArgs231},
+    {"zrandmember", kArgs233},
+    {"zrange", kArgs236},
+    {"zrangebylex", kArgs238},
+    {"zrangebyscore", kArgs240},
+    {"zrangestore", kArgs243},
+    {"zrank", kArgs244},
+    {"zrem", kArgs245},
+    {"zremrangebylex", kArgs246},
+    {"zremrangebyrank", kArgs247},
+    {"zremrangebyscore", kArgs248},
+    {"zrevrange", kArgs249},
+    {"zrevrangebylex", kArgs251},
+    {"zrevrangebyscore", kArgs253},
+    {"zrevrank", kArgs254},
+    {"zscan", kArgs255},
+    {"zscore", kArgs256},
+    {"zunion", kArgs258},
+    {"zunionstore", kArgs260},
 };
 
 }  // namespace
