@@ -176,5 +176,6 @@ std::span<const CommandSpec> zset_commands();
 std::span<const CommandSpec> bitmap_commands();
 std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> memory_commands();
+std::span<const CommandSpec> sort_commands();
 
 }  // namespace rkv::server

@@ -27,9 +27,10 @@ Command* lookup(const std::unordered_map<std::string_view, Command*>& index,
 }  // namespace
 
 CommandTable::CommandTable() {
-  for (auto family : {connection_commands(), string_commands(), keys_commands(), server_commands(),
-                      list_commands(), hash_commands(), set_commands(), zset_commands(),
-                      bitmap_commands(), hyperloglog_commands(), memory_commands()}) {
+  for (auto family :
+       {connection_commands(), string_commands(), keys_commands(), server_commands(),
+        list_commands(), hash_commands(), set_commands(), zset_commands(), bitmap_commands(),
+        hyperloglog_commands(), memory_commands(), sort_commands()}) {
     for (const CommandSpec& spec : family) {
       auto cmd = std::make_unique<Command>();
       cmd->spec = &spec;
