@@ -211,6 +211,18 @@ TEST_P(BlockingTest, ManyWaitersWithTimeoutsAllAnswer) {
   EXPECT_EQ(info_field(conn(), "clients", "clients_in_timeout_table"), "0");
 }
 
+TEST_P(BlockingTest, SortStoreAndRenameWakeWaiters) {
+  Conn w1(port()), w2(port());
+  send(w1, {"BLPOP", "sorted", "0"});
+  send(w2, {"BRPOP", "renamed", "0"});
+  wait_blocked(2);
+  conn().cmd({"SADD", "nums", "3", "1", "2"});
+  EXPECT_EQ(integer(conn().cmd({"SORT", "nums", "STORE", "sorted"})), 3);
+  EXPECT_EQ(strings(w1.read_reply()), (std::vector<std::string>{"sorted", "1"}));
+  conn().cmd({"RENAME", "sorted", "renamed"});
+  EXPECT_EQ(strings(w2.read_reply()), (std::vector<std::string>{"renamed", "3"}));
+}
+
 RKV_INSTANTIATE_IO_MODES(BlockingTest);
 
 }  // namespace
