@@ -16,7 +16,10 @@
 #include "server/errors.h"
 #include "server/key_specs.h"
 #include "server/server.h"
+#include "store/hash_object.h"
 #include "store/list.h"
+#include "store/set_object.h"
+#include "store/zset_object.h"
 #include "util/clock.h"
 #include "util/glob.h"
 #include "util/log.h"
@@ -947,24 +950,75 @@ void xor_into(Sha1::Digest& acc, const Sha1::Digest& d) {
   for (size_t i = 0; i < acc.size(); i++) acc[i] ^= d[i];
 }
 
-Sha1::Digest value_digest(const store::Entry& e) {
+// One element's bytes, length first, so ["ab", "c"] and ["a", "bc"] differ.
+void digest_element(Sha1& h, std::string_view v) {
+  uint64_t len = v.size();
+  h.update(&len, sizeof(len));
+  h.update(v);
+}
+
+// Unordered collections (sets, hashes) XOR their elements' digests: equal contents give
+// equal digests whatever the encoding or table layout.
+template <typename Walk>
+void digest_unordered(Sha1& h, Walk&& walk) {
+  Sha1::Digest acc{};
+  walk([&](std::string_view a, std::string_view b) {
+    Sha1 eh;
+    digest_element(eh, a);
+    digest_element(eh, b);
+    xor_into(acc, eh.finish());
+  });
+  h.update(acc.data(), acc.size());
+}
+
+Sha1::Digest value_digest(const store::Entry& entry) {
   Sha1 h;
-  auto type = static_cast<uint8_t>(e.type());
+  auto type = static_cast<uint8_t>(entry.type());
   h.update(&type, 1);
-  if (e.type() == store::ObjType::kString) {
-    char scratch[kMaxInt64Chars];
-    h.update(e.string_value(scratch));
-  } else if (e.type() == store::ObjType::kList && store::list::size(e) > 0) {
-    // Each element with its length, so ["ab", "c"] and ["a", "bc"] differ.
-    store::Listpack::Scratch scratch;
-    for (store::list::Reader r(e, 0, true); r.valid(); r.advance()) {
-      std::string_view v = r.value(scratch).sv;
-      uint64_t len = v.size();
-      h.update(&len, sizeof(len));
-      h.update(v);
+  // The collection views below take a mutable entry; they only read it here (a borrowed
+  // set puts the same object back).
+  auto& e = const_cast<store::Entry&>(entry);
+  switch (e.type()) {
+    case store::ObjType::kString: {
+      char scratch[kMaxInt64Chars];
+      h.update(e.string_value(scratch));
+      break;
     }
+    case store::ObjType::kList: {
+      if (store::list::size(e) == 0) break;
+      store::Listpack::Scratch scratch;
+      for (store::list::Reader r(e, 0, true); r.valid(); r.advance())
+        digest_element(h, r.value(scratch).sv);
+      break;
+    }
+    case store::ObjType::kSet: {
+      store::BorrowedSet set(&e);
+      digest_unordered(h, [&](auto&& add) {
+        set->for_each([&](std::string_view m) {
+          add(m, {});
+          return true;
+        });
+      });
+      break;
+    }
+    case store::ObjType::kHash: {
+      store::HashObject hash(&e);
+      digest_unordered(h, [&](auto&& add) { hash.for_each(add); });
+      break;
+    }
+    case store::ObjType::kZset: {
+      // Ordered by score: members and scores in sequence.
+      store::Zset z(&e);
+      for (auto c = z.at(0); c.valid(); c.next()) {
+        digest_element(h, c.member());
+        double score = c.score();
+        h.update(&score, sizeof(score));
+      }
+      break;
+    }
+    case store::ObjType::kStream:
+      break;
   }
-  // Other aggregate types have no element accessor here yet: only their type is mixed in.
   return h.finish();
 }
 

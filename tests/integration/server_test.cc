@@ -273,6 +273,37 @@ TEST_P(ServerCmdTest, DebugDigestTracksData) {
   EXPECT_NE(str(conn().cmd({"DEBUG", "DIGEST"})), d1);
 }
 
+TEST_P(ServerCmdTest, DebugDigestCoversCollections) {
+  auto digest = [&](const std::string& key) {
+    auto r = conn().cmd({"DEBUG", "DIGEST-VALUE", key});  // one digest per key asked
+    EXPECT_EQ(r->elements, 1u);
+    return r->elements == 1 ? std::string(r->element[0]->str) : std::string();
+  };
+  // The same contents written in another order, or held in another encoding, digest
+  // alike; any change to a member, field, value or score changes the digest.
+  conn().cmd({"SADD", "s1", "a", "b", "c"});
+  conn().cmd({"SADD", "s2", "c", "a", "b"});
+  EXPECT_EQ(digest("s1"), digest("s2"));
+  conn().cmd({"CONFIG", "SET", "set-max-listpack-entries", "0"});
+  conn().cmd({"SADD", "s3", "b", "c", "a"});  // a hashtable
+  EXPECT_EQ(digest("s3"), digest("s1"));
+  conn().cmd({"SREM", "s3", "c"});
+  EXPECT_NE(digest("s3"), digest("s1"));
+  conn().cmd({"HSET", "h1", "f", "1", "g", "2"});
+  conn().cmd({"HSET", "h2", "g", "2", "f", "1"});
+  EXPECT_EQ(digest("h1"), digest("h2"));
+  conn().cmd({"HSET", "h2", "g", "3"});
+  EXPECT_NE(digest("h1"), digest("h2"));
+  conn().cmd({"HSET", "h3", "f", "1g", "", "2"});  // same bytes, split differently
+  EXPECT_NE(digest("h1"), digest("h3"));
+  conn().cmd({"ZADD", "z1", "1", "a", "2", "b"});
+  conn().cmd({"ZADD", "z2", "2", "b", "1", "a"});
+  EXPECT_EQ(digest("z1"), digest("z2"));
+  conn().cmd({"ZADD", "z2", "1.5", "b"});
+  EXPECT_NE(digest("z1"), digest("z2"));
+  EXPECT_NE(digest("s1"), digest("h1"));
+}
+
 TEST_P(ServerCmdTest, DebugObjectAndMisc) {
   conn().cmd({"SET", "s", "bar"});
   conn().cmd({"SET", "n", "12345"});
