@@ -373,25 +373,12 @@ void hrandfield(CommandContext& ctx) {
 // ---- HSCAN ----
 
 void hscan(CommandContext& ctx) {
-  auto cursor = parse_scan_cursor(ctx.arg(2));
-  if (!cursor) {
-    ctx.reply.error(kInvalidCursor);
-    return;
-  }
+  uint64_t cursor;
   Entry* e;
-  if (!read_hash(ctx, &e)) return;
-  if (!e) {
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(0);
-    return;
-  }
   ElementScanOptions opt;
-  if (!parse_element_scan_options(ctx, 3, &opt)) return;
+  if (!begin_element_scan(ctx, ObjType::kHash, &cursor, &e, &opt)) return;
   HashObject h(e);
-  auto keep = [&opt](std::string_view field) {
-    return !opt.use_pattern || glob_match(opt.pattern, field);
-  };
+  auto keep = [&opt](std::string_view field) { return opt.keep(field); };
   ctx.reply.array(2);
   if (h.is_listpack()) {
     // All at once with cursor 0, as Redis. Two passes: a listpack's integers are
@@ -413,7 +400,7 @@ void hscan(CommandContext& ctx) {
   size_t min_fields = opt.count / 2 + opt.count % 2;
   size_t max_buckets = opt.count > SIZE_MAX / 10 ? SIZE_MAX : opt.count * 10;
   uint64_t next =
-      h.scan(*cursor, min_fields, max_buckets, [&](std::string_view field, std::string_view value) {
+      h.scan(cursor, min_fields, max_buckets, [&](std::string_view field, std::string_view value) {
         if (keep(field)) found.emplace_back(field, value);
       });
   // Redis 7.0 prints the cursor as a signed long long.

@@ -6,8 +6,10 @@
 #include <optional>
 #include <string_view>
 
+#include "commands/typed_lookup.h"
 #include "server/command.h"
 #include "server/errors.h"
+#include "util/glob.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -42,6 +44,7 @@ struct ElementScanOptions {
   size_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;  // false for no MATCH and for MATCH *
+  bool keep(std::string_view element) const { return !use_pattern || glob_match(pattern, element); }
 };
 
 // Parses argv[first..]; false after replying with the error.
@@ -69,6 +72,27 @@ inline bool parse_element_scan_options(CommandContext& ctx, size_t first, Elemen
     }
   }
   return true;
+}
+
+// The start HSCAN, SSCAN and ZSCAN share, in Redis's order: the cursor, then the key
+// (WRONGTYPE; a missing key answers an empty scan before the options are read), then
+// MATCH/COUNT. False when the reply is already written; otherwise *e is the value.
+inline bool begin_element_scan(CommandContext& ctx, store::ObjType type, uint64_t* cursor,
+                               store::Entry** e, ElementScanOptions* opt) {
+  auto c = parse_scan_cursor(ctx.arg(2));
+  if (!c) {
+    ctx.reply.error(kInvalidCursor);
+    return false;
+  }
+  *cursor = *c;
+  if (!lookup_read_typed(ctx, ctx.arg(1), type, e)) return false;
+  if (!*e) {
+    ctx.reply.array(2);
+    ctx.reply.bulk("0");
+    ctx.reply.array(0);
+    return false;
+  }
+  return parse_element_scan_options(ctx, 3, opt);
 }
 
 }  // namespace rkv::server

@@ -612,49 +612,17 @@ void sintercard(CommandContext& ctx) {
 // ---- SSCAN -----------------------------------------------------------------------------
 
 void sscan(CommandContext& ctx) {
-  auto cursor = parse_scan_cursor(ctx.arg(2));
-  if (!cursor) {
-    ctx.reply.error("ERR invalid cursor");
-    return;
-  }
+  uint64_t cursor;
   Entry* e;
-  if (!lookup_read_typed(ctx, ctx.arg(1), ObjType::kSet, &e)) return;
-  if (!e) {
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(0);
-    return;
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    bool has_value = i + 1 < ctx.argc();
-    if (has_value && iequals(ctx.arg(i), "count")) {
-      auto n = parse_int64(ctx.arg(i + 1));
-      if (!n) {
-        ctx.reply.error(err::kNotInteger);
-        return;
-      }
-      if (*n < 1) {
-        ctx.reply.error(err::kSyntax);
-        return;
-      }
-      count = *n;
-    } else if (has_value && iequals(ctx.arg(i), "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.error(err::kSyntax);
-      return;
-    }
-  }
+  ElementScanOptions opt;
+  if (!begin_element_scan(ctx, ObjType::kSet, &cursor, &e, &opt)) return;
+  const auto count = static_cast<int64_t>(opt.count);
   BorrowedSet set(e);
   std::vector<std::string> found;
   auto collect = [&](std::string_view m) {
-    if (!use_pattern || glob_match(pattern, m)) found.emplace_back(m);
+    if (opt.keep(m)) found.emplace_back(m);
   };
-  uint64_t v = *cursor;
+  uint64_t v = cursor;
   if (set->encoding() != store::Encoding::kHashtable) {
     // Compact encodings answer in one call, whatever the cursor and COUNT.
     v = set->scan(v, collect);

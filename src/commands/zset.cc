@@ -1143,47 +1143,19 @@ void zrandmember(CommandContext& ctx) {
 // ------------------------------------------------------------------------------------------
 
 void zscan(CommandContext& ctx) {
-  auto cursor = parse_scan_cursor(ctx.arg(2));
-  if (!cursor) {
-    ctx.reply.error("ERR invalid cursor");
-    return;
-  }
+  uint64_t cursor;
   Entry* e;
-  if (!lookup_read_typed(ctx, ctx.arg(1), ObjType::kZset, &e)) return;
-  if (!e) {
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(0);
-    return;
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    std::string_view name = ctx.arg(i);
-    bool has_value = i + 1 < ctx.argc();
-    if (has_value && iequals(name, "count")) {
-      if (!parse_long(ctx, ctx.arg(i + 1), &count)) return;
-      if (count < 1) {
-        ctx.reply.error(err::kSyntax);
-        return;
-      }
-    } else if (has_value && iequals(name, "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.error(err::kSyntax);
-      return;
-    }
-  }
+  ElementScanOptions opt;
+  if (!begin_element_scan(ctx, ObjType::kZset, &cursor, &e, &opt)) return;
+  const auto count = static_cast<int64_t>(opt.count);
   std::vector<std::pair<std::string, double>> found;
   Zset z(e);
-  uint64_t v = *cursor;
+  uint64_t v = cursor;
   // Like Redis: stop once COUNT members are in hand or after 10*COUNT table steps.
   int64_t max_steps = count * 10;
   do {
     v = z.scan(v, [&](std::string_view member, double score) {
-      if (!use_pattern || glob_match(pattern, member)) found.emplace_back(member, score);
+      if (opt.keep(member)) found.emplace_back(member, score);
     });
   } while (v != 0 && max_steps-- > 0 && static_cast<int64_t>(found.size()) < count);
   ctx.reply.array(2);
