@@ -138,8 +138,9 @@ class Case:
     """One data set: the pipelined batches that load it and how to check it arrived.
 
     batches: list of (payload, commands in it); checks: list of (command args, expected
-    reply); sample: the key MEMORY USAGE and OBJECT ENCODING look at; sample_items: how
-    many of the case's items that key holds."""
+    reply); sample: the key MEMORY USAGE and OBJECT ENCODING look at (the last one loaded:
+    set:00000001's small members fit a 16-bit intset, most sets need 32 bits);
+    sample_items: how many of the case's items that key holds."""
 
     def __init__(self, name, title, unit, items, batches, checks, sample, sample_items):
         self.name = name
@@ -187,14 +188,14 @@ def build_case(name, args):
         return Case(name, "%d string keys key:%%012d (16 bytes), %d-byte values, SET" % (n, size), "key", n,
                     keyed_batches(n, args.batch, lambda i: b"*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$%d\r\n%s\r\n" %
                                   (i, size, value)),
-                    [(["DBSIZE"], n)], "key:%012d" % 1, 1)
+                    [(["DBSIZE"], n)], "key:%012d" % n, 1)
     if name == "hashes":
         n = args.hash_keys
         tail = b"".join(encode_words([w for j in range(1, 11) for w in (b"f%d" % j, b"v%d" % j)]))
         return Case(name, "%d hashes hash:%%08d of 10 fields f1..f10 = v1..v10, HSET" % n, "key (10 fields)", n,
                     keyed_batches(n, args.batch, lambda i: b"*22\r\n$4\r\nHSET\r\n$13\r\nhash:%08d\r\n%s" % (i, tail)),
                     [(["DBSIZE"], n), (["HLEN", "hash:%08d" % 1], 10), (["HLEN", "hash:%08d" % n], 10)],
-                    "hash:%08d" % 1, 1)
+                    "hash:%08d" % n, 1)
     if name == "sets":
         n = args.set_keys
 
@@ -204,7 +205,7 @@ def build_case(name, args):
         return Case(name, "%d sets set:%%08d of 10 integers 10N..10N+9, SADD" % n, "key (10 members)", n,
                     keyed_batches(n, args.batch, sadd),
                     [(["DBSIZE"], n), (["SCARD", "set:%08d" % 1], 10), (["SCARD", "set:%08d" % n], 10)],
-                    "set:%08d" % 1, 1)
+                    "set:%08d" % n, 1)
     if name == "list":
         n = args.list_len
         return Case(name, "one list of %d strings elem:%%07d (12 bytes), RPUSH x %d" % (n, args.per_command),
