@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <string>
 
+#include "commands/int_args.h"
 #include "commands/typed_lookup.h"
 #include "server/blocking.h"
 #include "server/command.h"
@@ -65,29 +66,6 @@ bool parse_end(CommandContext& ctx, std::string_view arg, ListEnd* end) {
     ctx.reply.error(err::kSyntax);
     return false;
   }
-  return true;
-}
-
-bool parse_long(CommandContext& ctx, std::string_view arg, int64_t* out) {
-  auto v = parse_int64(arg);
-  if (!v) {
-    ctx.reply.error(err::kNotInteger);
-    return false;
-  }
-  *out = *v;
-  return true;
-}
-
-// An integer >= min, answering `msg` for anything else (non-numbers too, as Redis's
-// getRangeLongFromObjectOrReply does when given a message).
-bool parse_at_least(CommandContext& ctx, std::string_view arg, int64_t min, std::string_view msg,
-                    int64_t* out) {
-  auto v = parse_int64(arg);
-  if (!v || *v < min) {
-    ctx.reply.error(msg);
-    return false;
-  }
-  *out = *v;
   return true;
 }
 
@@ -153,8 +131,8 @@ void pop_generic(CommandContext& ctx, ListEnd end) {
   }
   const bool has_count = ctx.argc() == 3;
   int64_t count = 0;
-  if (has_count &&
-      !parse_at_least(ctx, ctx.arg(2), 0, "ERR value is out of range, must be positive", &count))
+  if (has_count && !parse_long_in(ctx, ctx.arg(2), 0, INT64_MAX, &count,
+                                  "ERR value is out of range, must be positive"))
     return;
   std::string_view key = ctx.arg(1);
   Entry* e;
@@ -196,7 +174,8 @@ void rpop(CommandContext& ctx) {
 // timeout_ms < 0: LMPOP, which answers null where BLMPOP blocks.
 void lmpop_generic(CommandContext& ctx, size_t first, int64_t timeout_ms) {
   int64_t numkeys;
-  if (!parse_at_least(ctx, ctx.arg(first), 1, "ERR numkeys should be greater than 0", &numkeys))
+  if (!parse_long_in(ctx, ctx.arg(first), 1, INT64_MAX, &numkeys,
+                     "ERR numkeys should be greater than 0"))
     return;
   // The keys follow numkeys, LEFT|RIGHT follows them.
   if (static_cast<uint64_t>(numkeys) >= ctx.argc() - first - 1) {
@@ -209,7 +188,8 @@ void lmpop_generic(CommandContext& ctx, size_t first, int64_t timeout_ms) {
   int64_t count = -1;
   for (size_t j = where_idx + 1; j < ctx.argc(); j++) {
     if (count == -1 && iequals(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      if (!parse_at_least(ctx, ctx.arg(++j), 1, "ERR count should be greater than 0", &count))
+      if (!parse_long_in(ctx, ctx.arg(++j), 1, INT64_MAX, &count,
+                         "ERR count should be greater than 0"))
         return;
     } else {
       ctx.reply.error(err::kSyntax);
@@ -338,9 +318,11 @@ void lpos(CommandContext& ctx) {
         return;
       }
     } else if (iequals(opt, "count") && more) {
-      if (!parse_at_least(ctx, ctx.arg(++j), 0, "ERR COUNT can't be negative", &count)) return;
+      if (!parse_long_in(ctx, ctx.arg(++j), 0, INT64_MAX, &count, "ERR COUNT can't be negative"))
+        return;
     } else if (iequals(opt, "maxlen") && more) {
-      if (!parse_at_least(ctx, ctx.arg(++j), 0, "ERR MAXLEN can't be negative", &maxlen)) return;
+      if (!parse_long_in(ctx, ctx.arg(++j), 0, INT64_MAX, &maxlen, "ERR MAXLEN can't be negative"))
+        return;
     } else {
       ctx.reply.error(err::kSyntax);
       return;

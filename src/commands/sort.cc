@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/int_args.h"
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
@@ -62,16 +63,6 @@ struct SortOptions {
 std::string_view c_string(std::string_view s) {
   size_t nul = s.find('\0');
   return nul == std::string_view::npos ? s : s.substr(0, nul);
-}
-
-bool parse_long(CommandContext& ctx, std::string_view arg, int64_t* out) {
-  auto v = parse_int64(arg);
-  if (!v) {
-    ctx.reply.error(err::kNotInteger);
-    return false;
-  }
-  *out = *v;
-  return true;
 }
 
 // Options in any order, left to right; the first bad one answers. False after replying.

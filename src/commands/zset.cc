@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/int_args.h"
 #include "commands/scan_cursor.h"
 #include "commands/typed_lookup.h"
 #include "server/blocking.h"
@@ -112,34 +113,6 @@ bool parse_lex_bound(std::string_view s, LexBound* b) {
 
 bool parse_lex_range(std::string_view min, std::string_view max, LexRange* r) {
   return parse_lex_bound(min, &r->min) && parse_lex_bound(max, &r->max);
-}
-
-// getLongFromObjectOrReply: replies msg (default: not an integer) on failure.
-bool parse_long(CommandContext& ctx, std::string_view s, int64_t* out,
-                std::string_view msg = err::kNotInteger) {
-  auto v = parse_int64(s);
-  if (!v) {
-    ctx.reply.error(msg);
-    return false;
-  }
-  *out = *v;
-  return true;
-}
-
-// getRangeLongFromObjectOrReply: both failures answer msg when one is given.
-bool parse_long_in(CommandContext& ctx, std::string_view s, int64_t lo, int64_t hi, int64_t* out,
-                   std::string_view msg = {}) {
-  if (!parse_long(ctx, s, out, msg.empty() ? err::kNotInteger : msg)) return false;
-  if (*out < lo || *out > hi) {
-    if (!msg.empty()) {
-      ctx.reply.error(msg);
-    } else {
-      ctx.reply.error("ERR value is out of range, value must between " + std::to_string(lo) +
-                      " and " + std::to_string(hi));
-    }
-    return false;
-  }
-  return true;
 }
 
 // --- Replies -----------------------------------------------------------------------------
