@@ -153,6 +153,22 @@ TEST_P(RedisBenchmarkTest, CoreCommandsPipelined) {
   run_and_check({"-P", "16"});
 }
 
+// redis-benchmark's default test list (no -t): every data type's commands, LRANGE_*
+// included, run to the end without an error reply.
+TEST_P(RedisBenchmarkTest, DefaultTestList) {
+  ToolRun r =
+      run_tool({bench_, "-p", std::to_string(port()), "-n", "2000", "-c", "10", "-q"}, "", 300);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("rror"), std::string::npos) << r.output;
+  for (const char* t : {"LPUSH: ", "RPOP: ", "SADD: ", "HSET: ", "SPOP: ", "ZADD: ", "ZPOPMIN: ",
+                        "LRANGE_600 (first 600 elements): ", "MSET (10 keys): "}) {
+    EXPECT_NE(r.output.find(t), std::string::npos) << "no result line for " << t << "\n"
+                                                   << r.output;
+  }
+  std::string stats = str(conn().cmd({"INFO", "stats"}));
+  EXPECT_NE(stats.find("total_error_replies:0\r\n"), std::string::npos) << stats;
+}
+
 RKV_INSTANTIATE_IO_MODES(RedisBenchmarkTest);
 
 }  // namespace
