@@ -56,34 +56,11 @@ bool StringSet::remove(std::string_view m) {
   return true;
 }
 
-// Dict::random_node picks a bucket, then a chain element, so a member sharing its bucket
-// with two others is drawn a third as often as one alone: SRANDMEMBER and SPOP would be
-// visibly unfair. Instead a random bucket is kept with probability L/kMaxChain for a chain
-// of length L, and one of its members taken uniformly: every member of a chain of up to
-// kMaxChain is then drawn with the same probability. At the load of a table (at most one
-// member per bucket on average) a chain of 9 or more has a probability of about 1e-6; a
-// smaller bound lets long chains show (4 made a 1000-member set fail a chi-square test).
-// The cost is kMaxChain / load bucket probes on average: 8 to 16 at the load of a growing
-// table, up to 80 at the 10% fill below which removals shrink it.
+// Dict::fair_random_node draws members uniformly; tighten() first keeps a draining set's
+// table from being mostly empty buckets.
 std::string_view StringSet::random(std::mt19937_64& rng) {
-  constexpr size_t kMaxChain = 8;
-  constexpr size_t kKeep = 64;
   tighten();
-  const Node* seen[kKeep];
-  for (;;) {
-    size_t len = 0;
-    // A scan step at a random cursor visits one bucket (while rehashing: one bucket of
-    // the small table and those of the large table it expands to).
-    dict_.scan(rng(), [&](const Node& n) {
-      if (len < kKeep) seen[len] = &n;
-      len++;
-    });
-    if (len == 0) continue;
-    size_t r = rng() % kMaxChain;
-    if (r >= len) continue;
-    size_t pick = len <= kMaxChain ? r : rng() % len;
-    if (pick < kKeep) return seen[pick]->member();
-  }
+  return dict_.fair_random_node(rng)->member();
 }
 
 // Removals shrink the table, but incrementally: a shrink sized when the table fell under
