@@ -225,5 +225,23 @@ TEST_P(BlockingTest, SortStoreAndRenameWakeWaiters) {
 
 RKV_INSTANTIATE_IO_MODES(BlockingTest);
 
+// The idle-client timeout does not apply to a blocked client (as Redis).
+class BlockingIdleTimeoutTest : public BlockingTest {
+ protected:
+  std::vector<std::string> server_args() const override { return {"--timeout", "1"}; }
+};
+
+TEST_P(BlockingIdleTimeoutTest, BlockedClientOutlivesTheIdleTimeout) {
+  Conn w(port());
+  send(w, {"BLPOP", "q", "0"});
+  wait_blocked(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  Conn pusher(port());  // conn() sat idle through the sleep and has been closed
+  EXPECT_EQ(integer(pusher.cmd({"RPUSH", "q", "late"})), 1);
+  EXPECT_EQ(strings(w.read_reply()), (std::vector<std::string>{"q", "late"}));
+}
+
+RKV_INSTANTIATE_IO_MODES(BlockingIdleTimeoutTest);
+
 }  // namespace
 }  // namespace rkv::test
