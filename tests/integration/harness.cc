@@ -335,6 +335,11 @@ std::string info_field(Conn& c, const std::string& section, const std::string& k
   return text.substr(pos, text.find("\r\n", pos) - pos);
 }
 
+bool allocator_reports_memory(Conn& c) {
+  const std::string used = info_field(c, "memory", "used_memory");
+  return !used.empty() && used != "0";
+}
+
 long long process_cpu_ticks(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

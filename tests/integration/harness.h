@@ -99,6 +99,10 @@ class Conn {
 
 // One "key:value" field of an INFO section ("" when absent).
 std::string info_field(Conn& c, const std::string& section, const std::string& key);
+// Whether the server's allocator reports memory figures: sanitizer builds replace malloc,
+// and then used_memory (and everything computed from it) reads 0.
+bool allocator_reports_memory(Conn& c);
+
 // CPU time (user + system, in clock ticks) the process has used so far, from /proc.
 long long process_cpu_ticks(pid_t pid);
 
