@@ -281,10 +281,7 @@ void keys(CommandContext& ctx) {
   for (std::string_view k : found) ctx.reply.bulk(k);
 }
 
-struct ScanOptions {
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
+struct ScanOptions : ElementScanOptions {
   std::string_view type;
   bool use_type = false;
 };
@@ -292,23 +289,10 @@ struct ScanOptions {
 // Parses COUNT/MATCH/TYPE from argv[2..]; false after replying with the error.
 bool parse_scan_options(CommandContext& ctx, ScanOptions* opt) {
   for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string_view name = ctx.arg(i);
-    bool has_value = i + 1 < ctx.argc();
-    if (has_value && iequals(name, "count")) {
-      auto n = parse_int64(ctx.arg(i + 1));
-      if (!n) {
-        ctx.reply.error(err::kNotInteger);
-        return false;
-      }
-      if (*n < 1) {
-        ctx.reply.error(err::kSyntax);
-        return false;
-      }
-      opt->count = *n;
-    } else if (has_value && iequals(name, "match")) {
-      opt->pattern = ctx.arg(i + 1);
-      opt->use_pattern = opt->pattern != "*";
-    } else if (has_value && iequals(name, "type")) {
+    ScanOption r = take_match_or_count(ctx, i, opt);
+    if (r == ScanOption::kTaken) continue;
+    if (r == ScanOption::kError) return false;
+    if (i + 1 < ctx.argc() && iequals(ctx.arg(i), "type")) {
       opt->type = ctx.arg(i + 1);
       opt->use_type = true;
     } else {
@@ -322,7 +306,7 @@ bool parse_scan_options(CommandContext& ctx, ScanOptions* opt) {
 // Whether a key collected by a scan step is reported. Expired keys are deleted here,
 // after the step, because the table must not change while Dict::scan walks a bucket.
 bool scan_keeps(CommandContext& ctx, const ScanOptions& opt, std::string_view key) {
-  if (opt.use_pattern && !glob_match(opt.pattern, key)) return false;
+  if (!opt.keep(key)) return false;
   if (opt.use_type) {
     Entry* e = ctx.db.lookup_read_notouch(key);
     if (!iequals(opt.type, e ? store::type_name(e->type()) : "none")) return false;
@@ -347,11 +331,11 @@ void scan(CommandContext& ctx) {
   if (!parse_scan_options(ctx, &opt)) return;
   std::vector<std::string> collected;
   // Like Redis: stop once COUNT keys are in hand or after 10*COUNT buckets.
-  int64_t max_steps = opt.count * 10;
+  size_t max_steps = opt.count > SIZE_MAX / 10 ? SIZE_MAX : opt.count * 10;
   uint64_t v = *cursor;
   do {
     v = ctx.db.scan(v, [&](const Entry& e) { collected.emplace_back(e.key()); });
-  } while (v != 0 && max_steps-- > 0 && static_cast<int64_t>(collected.size()) < opt.count);
+  } while (v != 0 && max_steps-- > 0 && collected.size() < opt.count);
   std::vector<std::string_view> keep;
   for (const std::string& k : collected)
     if (scan_keeps(ctx, opt, k)) keep.push_back(k);

@@ -39,7 +39,7 @@ inline std::optional<uint64_t> parse_scan_cursor(std::string_view s) {
   return negative ? 0 - v : v;
 }
 
-// MATCH and COUNT of HSCAN/SSCAN/ZSCAN (TYPE is SCAN's alone: a syntax error here).
+// MATCH and COUNT of SCAN, HSCAN, SSCAN and ZSCAN (TYPE is SCAN's alone).
 struct ElementScanOptions {
   size_t count = 10;
   std::string_view pattern;
@@ -47,26 +47,40 @@ struct ElementScanOptions {
   bool keep(std::string_view element) const { return !use_pattern || glob_match(pattern, element); }
 };
 
+enum class ScanOption { kTaken, kOther, kError };
+
+// MATCH or COUNT at argv[i], its value at argv[i + 1], into opt; kOther for anything else
+// (for the caller's own options, or its syntax error); kError after replying.
+inline ScanOption take_match_or_count(CommandContext& ctx, size_t i, ElementScanOptions* opt) {
+  if (i + 1 >= ctx.argc()) return ScanOption::kOther;
+  std::string_view name = ctx.arg(i);
+  if (iequals(name, "count")) {
+    auto n = parse_int64(ctx.arg(i + 1));
+    if (!n) {
+      ctx.reply.error(err::kNotInteger);
+      return ScanOption::kError;
+    }
+    if (*n < 1) {
+      ctx.reply.error(err::kSyntax);
+      return ScanOption::kError;
+    }
+    opt->count = static_cast<size_t>(*n);
+    return ScanOption::kTaken;
+  }
+  if (iequals(name, "match")) {
+    opt->pattern = ctx.arg(i + 1);
+    opt->use_pattern = opt->pattern != "*";
+    return ScanOption::kTaken;
+  }
+  return ScanOption::kOther;
+}
+
 // Parses argv[first..]; false after replying with the error.
 inline bool parse_element_scan_options(CommandContext& ctx, size_t first, ElementScanOptions* opt) {
   for (size_t i = first; i < ctx.argc(); i += 2) {
-    std::string_view name = ctx.arg(i);
-    bool has_value = i + 1 < ctx.argc();
-    if (has_value && iequals(name, "count")) {
-      auto n = parse_int64(ctx.arg(i + 1));
-      if (!n) {
-        ctx.reply.error(err::kNotInteger);
-        return false;
-      }
-      if (*n < 1) {
-        ctx.reply.error(err::kSyntax);
-        return false;
-      }
-      opt->count = static_cast<size_t>(*n);
-    } else if (has_value && iequals(name, "match")) {
-      opt->pattern = ctx.arg(i + 1);
-      opt->use_pattern = opt->pattern != "*";
-    } else {
+    ScanOption r = take_match_or_count(ctx, i, opt);
+    if (r == ScanOption::kError) return false;
+    if (r == ScanOption::kOther) {
       ctx.reply.error(err::kSyntax);
       return false;
     }

@@ -78,6 +78,13 @@ void append_value(Listpack& lp, const Listpack::Value& v) {
 
 }  // namespace
 
+Quicklist::NodeListpack::NodeListpack(const Node& n) {
+  if (n.compressed)
+    owned_.emplace(Listpack::adopt(lzf_expand(n.data, n.bytes)));
+  else
+    view_.emplace(n.data);
+}
+
 ListpackLimit ListpackLimit::from_fill(int fill) {
   if (fill >= 0) return {SIZE_MAX, fill == 0 ? 1 : static_cast<size_t>(fill)};
   size_t level = std::min<size_t>(static_cast<size_t>(-static_cast<int64_t>(fill)) - 1, 4);
@@ -381,13 +388,8 @@ void Quicklist::insert_in_node(Node* n, size_t offset, std::string_view v) {
 
 bool Quicklist::insert_at_pivot(std::string_view pivot, std::string_view v, bool after) {
   for (Node* n = head_; n; n = n->next) {
-    std::optional<Listpack> copy;
-    std::optional<ListpackView> view;
-    if (n->compressed)
-      copy.emplace(Listpack::adopt(lzf_expand(n->data, n->bytes)));
-    else
-      view.emplace(n->data);
-    const Listpack& lp = copy ? *copy : **view;
+    const NodeListpack node_lp(*n);
+    const Listpack& lp = *node_lp;
     size_t i = 0;
     for (Listpack::Pos p = lp.first(); p != Listpack::kNone; p = lp.next(p), i++) {
       if (!lp.equals(p, pivot)) continue;
@@ -428,6 +430,7 @@ size_t Quicklist::remove(std::string_view v, size_t limit, bool from_tail) {
   bool edited_any = false;
   while (n && (limit == 0 || removed < limit)) {
     Node* following = from_tail ? n->prev : n->next;
+    // Not a NodeListpack: a compressed node's expansion is reused for the edit below.
     std::optional<Listpack> copy;
     std::optional<ListpackView> view;
     if (n->compressed)
@@ -570,14 +573,10 @@ Quicklist::Reader::Reader(const Quicklist& ql, size_t index, bool forward) : for
 }
 
 void Quicklist::Reader::enter(const Node* n, size_t offset) {
-  view_.reset();
-  owned_.reset();
+  lp_.reset();
   node_ = n;
   if (!n) return;
-  if (n->compressed)
-    owned_.emplace(Listpack::adopt(lzf_expand(n->data, n->bytes)));
-  else
-    view_.emplace(n->data);
+  lp_.emplace(*n);
   pos_ = seek_in(lp(), offset, n->count);
 }
 
@@ -607,13 +606,8 @@ bool Quicklist::check() const {
     if (n->prev != prev || n->count == 0) return false;
     nodes++;
     elements += n->count;
-    std::optional<Listpack> copy;
-    std::optional<ListpackView> view;
-    if (n->compressed)
-      copy.emplace(Listpack::adopt(lzf_expand(n->data, n->bytes)));
-    else
-      view.emplace(n->data);
-    const Listpack& lp = copy ? *copy : **view;
+    const NodeListpack node_lp(*n);
+    const Listpack& lp = *node_lp;
     if (lp.bytes() != n->bytes || lp.size() != n->count) return false;
     if (depth_ > 0) {
       // Plain inside the windows; beyond them compressed unless LZF could not help.

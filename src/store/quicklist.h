@@ -60,6 +60,18 @@ struct ListpackLimit {
 
 class Quicklist {
   struct Node;
+  // A node's elements for reading: a view of a plain node's bytes, or a decompressed
+  // copy of a compressed node's.
+  class NodeListpack {
+   public:
+    explicit NodeListpack(const Node& n);
+    const Listpack& operator*() const { return owned_ ? *owned_ : **view_; }
+    const Listpack* operator->() const { return &**this; }
+
+   private:
+    std::optional<Listpack> owned_;
+    std::optional<ListpackView> view_;
+  };
 
  public:
   static constexpr int kMaxFill = 32767;           // fills are clamped to [-5, kMaxFill]
@@ -112,13 +124,12 @@ class Quicklist {
 
    private:
     void enter(const Node* n, size_t offset);
-    const Listpack& lp() const { return owned_ ? *owned_ : **view_; }
+    const Listpack& lp() const { return **lp_; }
 
     const Node* node_ = nullptr;
     bool forward_;
     Listpack::Pos pos_ = Listpack::kNone;
-    std::optional<ListpackView> view_;  // a plain node's bytes
-    std::optional<Listpack> owned_;     // a compressed node's decompressed copy
+    std::optional<NodeListpack> lp_;  // the current node's elements
   };
 
   // For tests: each node's element count, listpack bytes and compressed size (0 = plain).
