@@ -15,6 +15,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -68,7 +69,10 @@ bool lru_or_lfu_policy(const Server& server) {
 void delete_keys(CommandContext& ctx, store::FreeMode mode) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    if (ctx.db.lookup_write(ctx.arg(i)) && ctx.db.remove(ctx.arg(i), mode)) n++;
+    if (ctx.db.lookup_write(ctx.arg(i)) && ctx.db.remove(ctx.arg(i), mode)) {
+      ctx.key_modified(kNotifyGeneric, "del", ctx.arg(i));
+      n++;
+    }
   }
   ctx.reply.integer(n);
 }

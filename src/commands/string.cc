@@ -18,6 +18,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -191,7 +192,11 @@ void set_generic(CommandContext& ctx, uint32_t flags, int64_t when_ms, std::stri
   }
   Entry* e = Entry::make_string(key, value);
   ctx.db.set(e, (flags & kKeepTtl) != 0);
-  if (when_ms >= 0) ctx.db.set_expire(e, when_ms);
+  ctx.key_modified(kNotifyString, "set", key);
+  if (when_ms >= 0) {
+    ctx.db.set_expire(e, when_ms);
+    ctx.key_modified(kNotifyGeneric, "expire", key);
+  }
   if (flags & kGet) return;
   if (style == SetReply::kInteger)
     ctx.reply.integer(1);

@@ -89,7 +89,7 @@ void Server::signal_blocked_keys_in_db(int db) {
   store::Db& d = *dbs_[static_cast<size_t>(db)];
   for (const auto& [key, waiters] : blocking_keys_[static_cast<size_t>(db)])
     if (store::Entry* e = d.peek(key)) on_key_added(d, *e);
-  if (!ready_keys_.empty() && !serving_ready_keys_) serve_ready_keys();
+  // Served when the SWAPDB call (or the EXEC or script around it) ends.
 }
 
 void Server::serve_ready_keys() {

@@ -153,6 +153,11 @@ struct CommandContext {
   int64_t now_ms;
   Command* cmd = nullptr;  // the command (or subcommand) being run
 
+  // Reports a change to key in this db (notify.h): invalidates WATCHes, counts a change,
+  // publishes the notifications of class klass named event. Call once per change, where
+  // Redis calls signalModifiedKey/notifyKeyspaceEvent.
+  void key_modified(unsigned klass, std::string_view event, std::string_view key);
+
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }
 };
@@ -177,5 +182,9 @@ std::span<const CommandSpec> bitmap_commands();
 std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> memory_commands();
 std::span<const CommandSpec> sort_commands();
+std::span<const CommandSpec> pubsub_commands();
+std::span<const CommandSpec> transaction_commands();
+std::span<const CommandSpec> scripting_commands();
+std::span<const CommandSpec> function_commands();
 
 }  // namespace rkv::server

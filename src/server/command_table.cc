@@ -30,7 +30,8 @@ CommandTable::CommandTable() {
   for (auto family :
        {connection_commands(), string_commands(), keys_commands(), server_commands(),
         list_commands(), hash_commands(), set_commands(), zset_commands(), bitmap_commands(),
-        hyperloglog_commands(), memory_commands(), sort_commands()}) {
+        hyperloglog_commands(), memory_commands(), sort_commands(), pubsub_commands(),
+        transaction_commands(), scripting_commands(), function_commands()}) {
     for (const CommandSpec& spec : family) {
       auto cmd = std::make_unique<Command>();
       cmd->spec = &spec;

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "resp/parser.h"
+#include "server/notify.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -193,25 +194,8 @@ ConfigError set_dir(Config& c, std::span<const std::string> args) {
   return {};
 }
 
-// notify-keyspace-events: the class letters, stored in Redis's canonical order.
-enum : unsigned {
-  kNotifyKeyspace = 1 << 0,
-  kNotifyKeyevent = 1 << 1,
-  kNotifyGeneric = 1 << 2,
-  kNotifyString = 1 << 3,
-  kNotifyList = 1 << 4,
-  kNotifySet = 1 << 5,
-  kNotifyHash = 1 << 6,
-  kNotifyZset = 1 << 7,
-  kNotifyExpired = 1 << 8,
-  kNotifyEvicted = 1 << 9,
-  kNotifyStream = 1 << 10,
-  kNotifyKeyMiss = 1 << 11,
-  kNotifyModule = 1 << 12,
-  kNotifyNew = 1 << 13,
-  kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
-               kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
-};
+// notify-keyspace-events: the class letters (server/notify.h), stored in Redis's
+// canonical order.
 constexpr struct {
   char letter;
   unsigned flag;
@@ -251,6 +235,7 @@ ConfigError set_notify(Config& c, std::span<const std::string> args) {
     if (!known) return {"Invalid event class character. Use 'Ag$lshzxeKEtmdn'."};
   }
   c.notify_keyspace_events = notify_flags_to_string(flags);
+  c.notify_keyspace_flags = flags;
   return {};
 }
 

@@ -57,6 +57,7 @@ struct Config {
   int slowlog_max_len = 128;
   int64_t latency_monitor_threshold = 0;
   std::string notify_keyspace_events;
+  unsigned notify_keyspace_flags = 0;  // notify.h's bits for the letters above
   std::string client_output_buffer_limit =
       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   int64_t busy_reply_threshold = 5000;

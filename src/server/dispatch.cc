@@ -62,12 +62,22 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   resp::Reply& reply = c.reply();
   queue_write(c);
 
-  auto reject = [&](Command* cmd, std::string_view msg) {
-    if (cmd) cmd->stats.rejected_calls++;
-    reply.error(msg);
-    count_error(reply.last_error_code());
-  };
+  Command* cmd = resolve_command(argv, reply);
+  if (!cmd) return;
+  if (!c.authenticated && !(cmd->spec->flags & kNoAuth)) {
+    reject_command(cmd, reply, err::kNoAuth);
+    return;
+  }
+  call(c, *cmd, argv, start_us);
+}
 
+void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg) {
+  if (cmd) cmd->stats.rejected_calls++;
+  reply.error(msg);
+  count_error(reply.last_error_code());
+}
+
+Command* Server::resolve_command(std::span<const std::string_view> argv, resp::Reply& reply) {
   Command* cmd = commands_.find(argv[0]);
   if (!cmd) {
     std::string args;
@@ -76,9 +86,10 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
       args += argv[i].substr(0, 128 - args.size());
       args += "' ";
     }
-    reject(nullptr, "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
-                        "', with args beginning with: " + args);
-    return;
+    reject_command(nullptr, reply,
+                   "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+                       "', with args beginning with: " + args);
+    return nullptr;
   }
   if (!cmd->subcommands.empty() && argv.size() >= 2) {
     Command* sub = commands_.find_sub(*cmd, argv[1]);
@@ -87,31 +98,38 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
       std::string upper = cmd->full_name;
       std::transform(upper.begin(), upper.end(), upper.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-      reject(cmd, "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
-                      upper + " HELP.");
-      return;
+      reject_command(cmd, reply,
+                     "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
+                         upper + " HELP.");
+      return nullptr;
     }
     cmd = sub;
   }
-  const CommandSpec& spec = *cmd->spec;
-  int argc = static_cast<int>(argv.size());
-  if ((spec.arity > 0 && spec.arity != argc) || (spec.arity < 0 && argc < -spec.arity)) {
-    reject(cmd, "ERR wrong number of arguments for '" + cmd->full_name + "' command");
-    return;
+  const int arity = cmd->spec->arity;
+  const int argc = static_cast<int>(argv.size());
+  if ((arity > 0 && arity != argc) || (arity < 0 && argc < -arity)) {
+    reject_command(cmd, reply,
+                   "ERR wrong number of arguments for '" + cmd->full_name + "' command");
+    return nullptr;
   }
-  if (!c.authenticated && !(spec.flags & kNoAuth)) {
-    reject(cmd, err::kNoAuth);
-    return;
-  }
+  return cmd;
+}
 
-  c.last_command = cmd->full_name;
-  CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_, cmd};
+void Server::call(Client& c, Command& cmd, std::span<const std::string_view> argv,
+                  int64_t start_us) {
+  resp::Reply& reply = c.reply();
+  c.last_command = cmd.full_name;
+  CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_, &cmd};
   uint64_t errors_before = reply.error_count();
-  spec.handler(ctx);
+  call_depth_++;
+  cmd.spec->handler(ctx);
+  call_depth_--;
   clock_us_ = wall_us();
   // A command that parked its client is counted when it is finally served (as Redis).
-  if (!c.blocked) account_call(*cmd, clock_us_ - start_us, reply, errors_before);
-  if (!ready_keys_.empty()) serve_ready_keys();
+  if (!c.blocked) account_call(cmd, clock_us_ - start_us, reply, errors_before);
+  // Inside EXEC or a script the wake-ups wait for the end of the outermost call, so a
+  // woken client sees the transaction's or script's writes whole.
+  if (call_depth_ == 0 && !ready_keys_.empty()) serve_ready_keys();
 }
 
 void Server::account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before) {

@@ -259,7 +259,8 @@ std::string Server::info(std::span<const std::string_view> sections) {
         {"current_fork_perc", "0.00"},
         {"current_save_keys_processed", "0"},
         {"current_save_keys_total", "0"},
-        {"rdb_changes_since_last_save", "0"},
+    };
+    static constexpr std::pair<std::string_view, std::string_view> kMiddle[] = {
         {"rdb_bgsave_in_progress", "0"}};
     static constexpr std::pair<std::string_view, std::string_view> kAfter[] = {
         {"rdb_last_bgsave_status", "ok"},
@@ -282,6 +283,8 @@ std::string Server::info(std::span<const std::string_view> sections) {
         {"module_fork_in_progress", "0"},
         {"module_fork_last_cow_size", "0"}};
     for (auto [k, v] : kBefore) w(k, v);
+    w.u("rdb_changes_since_last_save", dirty_);
+    for (auto [k, v] : kMiddle) w(k, v);
     w.i("rdb_last_save_time", last_save_time_);
     for (auto [k, v] : kAfter) w(k, v);
   }

@@ -99,6 +99,17 @@ class Server {
 
   // Runs one parsed command for c.
   void execute(Client& c, std::span<const std::string_view> argv);
+  // The command argv names (subcommand resolved), arity checked; null after replying
+  // the error (unknown command or subcommand, wrong number of arguments).
+  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply);
+  // Runs a resolved command's handler for c as one call: command statistics, and the
+  // blocked clients its writes made ready are served after the outermost call (EXEC
+  // and scripts call() their commands from inside a call). start_us: when it began.
+  void call(Client& c, Command& cmd, std::span<const std::string_view> argv, int64_t start_us);
+  // Replies msg as the rejection of cmd (null: unknown command), counting it.
+  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg);
+  // Commands running now: 0 between commands, 2 or more inside EXEC or a script.
+  int call_depth() const { return call_depth_; }
 
   // For command handlers.
   Config& config() { return config_; }
@@ -149,6 +160,19 @@ class Server {
   size_t blocked_clients() const { return blocked_count_; }
   // SWAPDB: keys that now exist under a new db index may wake its waiters.
   void signal_blocked_keys_in_db(int db);
+
+  // Keyspace changes (notify.h). Handlers report through CommandContext::key_modified.
+  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for.
+  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db);
+  // WATCH: marks the transactions watching key in db as failed (multi.cc).
+  void signal_modified_key(int db, std::string_view key);
+  // Changes since start (Redis's server.dirty): INFO rdb_changes_since_last_save.
+  uint64_t dirty() const { return dirty_; }
+  void add_dirty(uint64_t n) { dirty_ += n; }
+
+  // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
+  // patterns matching it; returns how many clients received it.
+  size_t publish(std::string_view channel, std::string_view message);
 
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
@@ -209,6 +233,8 @@ class Server {
   CommandTable commands_;
   RateSampler ops_sampler_, input_sampler_, output_sampler_;
 
+  uint64_t dirty_ = 0;
+  int call_depth_ = 0;
   uint64_t next_client_id_ = 1;
   int64_t now_ms_ = 0;
   int64_t clock_us_ = 0;  // end of the last command of the current batch, or 0
