@@ -119,7 +119,7 @@ double RateSampler::rate() const {
   return sum / kSamples;
 }
 
-Server::Server(Config config) : config_(std::move(config)) {
+Server::Server(Config config) : config_(std::move(config)), watches_(config_.databases) {
   now_ms_ = wall_ms();
   start_time_ms_ = now_ms_;
   last_save_time_ = now_ms_ / 1000;
@@ -133,6 +133,8 @@ Server::Server(Config config) : config_(std::move(config)) {
     dbs_.back()->set_free_policy(&free_policy_);
     dbs_.back()->set_key_added_hook(
         [this](store::Db& db, const store::Entry& e) { on_key_added(db, e); });
+    dbs_.back()->set_expired_hook(
+        [this](store::Db& db, std::string_view key) { on_key_expired(db.id(), key); });
   }
   blocking_keys_.resize(dbs_.size());
   blocked_in_db_.resize(dbs_.size());
@@ -303,6 +305,7 @@ void Server::free_client(uint64_t id) {
   if (it == clients_.end()) return;
   Client* c = it->second.get();
   if (c->blocked) unpark(*c);
+  unwatch_all(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);
