@@ -1167,117 +1167,116 @@ const ArgDoc kArgs223[] = {
 };
 
 const ArgDoc kArgs224[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs225[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs225[] = {
+const ArgDoc kArgs226[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs226[] = {
+const ArgDoc kArgs227[] = {
     {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs227[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs224},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs225},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs226},
-};
-
 const ArgDoc kArgs228[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs225},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs226},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs227},
 };
 
 const ArgDoc kArgs229[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs230[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs230[] = {
+const ArgDoc kArgs231[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs231[] = {
+const ArgDoc kArgs232[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs232[] = {
+const ArgDoc kArgs233[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs233[] = {
+const ArgDoc kArgs234[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs234[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs233},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs235[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs234},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs236[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs237[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs237[] = {
+const ArgDoc kArgs238[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs236},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs237},
 };
 
-const ArgDoc kArgs238[] = {
+const ArgDoc kArgs239[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs239[] = {
+const ArgDoc kArgs240[] = {
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs240[] = {
+const ArgDoc kArgs241[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs239},
+    {"where", "oneof", "", "", 0, -1, kArgs240},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs241[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs242[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs243[] = {
@@ -1286,183 +1285,188 @@ const ArgDoc kArgs243[] = {
 };
 
 const ArgDoc kArgs244[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs245[] = {
     {"count", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs245[] = {
+const ArgDoc kArgs246[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs244},
+    {"options", "block", "", "", kArgOptional, -1, kArgs245},
 };
 
-const ArgDoc kArgs246[] = {
+const ArgDoc kArgs247[] = {
     {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
     {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs247[] = {
+const ArgDoc kArgs248[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs248[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs246},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs247},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs249[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs247},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs248},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs250[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs249},
-};
-
-const ArgDoc kArgs251[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs251[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs250},
+};
+
 const ArgDoc kArgs252[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs253[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs251},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs252},
 };
 
-const ArgDoc kArgs253[] = {
+const ArgDoc kArgs254[] = {
     {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
     {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs254[] = {
+const ArgDoc kArgs255[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs255[] = {
+const ArgDoc kArgs256[] = {
     {"dst", "key", "", "", 0, 0, {}},
     {"src", "key", "", "", 0, 1, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs253},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs254},
     {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs254},
-};
-
-const ArgDoc kArgs256[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs255},
 };
 
 const ArgDoc kArgs257[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs258[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs260[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs261[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs261[] = {
+const ArgDoc kArgs262[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs262[] = {
+const ArgDoc kArgs263[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs263[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs262},
 };
 
 const ArgDoc kArgs264[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs263},
 };
 
 const ArgDoc kArgs265[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs264},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs266[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs265},
 };
 
 const ArgDoc kArgs267[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs268[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs268[] = {
+const ArgDoc kArgs269[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs269[] = {
+const ArgDoc kArgs270[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs270[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs269},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs271[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs270},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs272[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs272[] = {
+const ArgDoc kArgs273[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs271},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs272},
 };
 
 const CommandArgs kTable[] = {
@@ -1623,38 +1627,39 @@ const CommandArgs kTable[] = {
     {"ttl", kArgs221},
     {"type", kArgs222},
     {"unlink", kArgs223},
-    {"zadd", kArgs227},
-    {"zcard", kArgs228},
-    {"zcount", kArgs229},
-    {"zdiff", kArgs230},
-    {"zdiffstore", kArgs231},
-    {"zincrby", kArgs232},
-    {"zinter", kArgs234},
-    {"zintercard", kArgs235},
-    {"zinterstore", kArgs237},
-    {"zlexcount", kArgs238},
-    {"zmpop", kArgs240},
-    {"zmscore", kArgs241},
-    {"zpopmax", kArgs242},
-    {"zpopmin", kArgs243},
-    {"zrandmember", kArgs245},
-    {"zrange", kArgs248},
-    {"zrangebylex", kArgs250},
-    {"zrangebyscore", kArgs252},
-    {"zrangestore", kArgs255},
-    {"zrank", kArgs256},
-    {"zrem", kArgs257},
-    {"zremrangebylex", kArgs258},
-    {"zremrangebyrank", kArgs259},
-    {"zremrangebyscore", kArgs260},
-    {"zrevrange", kArgs261},
-    {"zrevrangebylex", kArgs263},
-    {"zrevrangebyscore", kArgs265},
-    {"zrevrank", kArgs266},
-    {"zscan", kArgs267},
-    {"zscore", kArgs268},
-    {"zunion", kArgs270},
-    {"zunionstore", kArgs272},
+    {"watch", kArgs224},
+    {"zadd", kArgs228},
+    {"zcard", kArgs229},
+    {"zcount", kArgs230},
+    {"zdiff", kArgs231},
+    {"zdiffstore", kArgs232},
+    {"zincrby", kArgs233},
+    {"zinter", kArgs235},
+    {"zintercard", kArgs236},
+    {"zinterstore", kArgs238},
+    {"zlexcount", kArgs239},
+    {"zmpop", kArgs241},
+    {"zmscore", kArgs242},
+    {"zpopmax", kArgs243},
+    {"zpopmin", kArgs244},
+    {"zrandmember", kArgs246},
+    {"zrange", kArgs249},
+    {"zrangebylex", kArgs251},
+    {"zrangebyscore", kArgs253},
+    {"zrangestore", kArgs256},
+    {"zrank", kArgs257},
+    {"zrem", kArgs258},
+    {"zremrangebylex", kArgs259},
+    {"zremrangebyrank", kArgs260},
+    {"zremrangebyscore", kArgs261},
+    {"zrevrange", kArgs262},
+    {"zrevrangebylex", kArgs264},
+    {"zrevrangebyscore", kArgs266},
+    {"zrevrank", kArgs267},
+    {"zscan", kArgs268},
+    {"zscore", kArgs269},
+    {"zunion", kArgs271},
+    {"zunionstore", kArgs273},
 };
 
 }  // namespace
