@@ -14,6 +14,10 @@
 // it exist again is. A key alive at WATCH that expires before EXEC fails the EXEC, even
 // if nothing deleted it yet (EXEC checks the watched keys' expiry times itself).
 //
+// WATCH sees only the changes reported to it: commands through
+// CommandContext::key_modified, anything else that deletes or rewrites a key (eviction,
+// a future DEBUG RELOAD...) through Server::signal_modified_key or signal_flushed_db.
+//
 // Main thread only, like everything that touches clients and the keyspace.
 #pragma once
 
@@ -134,6 +138,7 @@ class WatchIndex {
 template <typename ExistsFn>
 void WatchIndex::touch(int db, std::string_view key, ExistsFn&& exists) {
   KeyMap& keys = by_db_[static_cast<size_t>(db)];
+  if (keys.empty()) return;  // watches elsewhere only: no need to hash the key
   auto it = keys.find(key);
   if (it == keys.end()) return;
   std::vector<WatchState*> dirty;
