@@ -316,10 +316,10 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w("current_eviction_exceeded_time", "0");
     w.u("keyspace_hits", ks.keyspace_hits);
     w.u("keyspace_misses", ks.keyspace_misses);
-    static constexpr std::string_view kZeros[] = {"pubsub_channels",
-                                                  "pubsub_patterns",
-                                                  "pubsubshard_channels",
-                                                  "latest_fork_usec",
+    w.u("pubsub_channels", pubsub_.size(PubSub::kChannel));
+    w.u("pubsub_patterns", pubsub_.size(PubSub::kPattern));
+    w.u("pubsubshard_channels", pubsub_.size(PubSub::kShard));
+    static constexpr std::string_view kZeros[] = {"latest_fork_usec",
                                                   "total_forks",
                                                   "migrate_cached_sockets",
                                                   "slave_expires_tracked_keys",

@@ -128,6 +128,7 @@ Server::Server(Config config) : config_(std::move(config)) {
   hash_set_seed((static_cast<uint64_t>(rd()) << 32) | rd());
   free_policy_.worker = &lazy_free_;
   on_config_changed("lazyfree-lazy-server-del");
+  configure_output_limits();
   for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
     dbs_.back()->set_free_policy(&free_policy_);
@@ -303,6 +304,7 @@ void Server::free_client(uint64_t id) {
   if (it == clients_.end()) return;
   Client* c = it->second.get();
   if (c->blocked) unpark(*c);
+  if (c->subs.total() != 0) pubsub_.unsubscribe_all(c->subs);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);
@@ -382,6 +384,7 @@ void Server::on_config_changed(std::string_view name) {
     free_policy_.expire = config_.lazyfree_lazy_expire;
     return;
   }
+  if (name == "client-output-buffer-limit") configure_output_limits();
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
   if (name == "io-batch-wait-us" || name == "io-batch-min-cpu")
     loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);

@@ -26,6 +26,7 @@
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/pubsub.h"
 #include "store/db.h"
 #include "util/fan_out.h"
 #include "util/memory.h"
@@ -173,6 +174,19 @@ class Server {
   // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
   // patterns matching it; returns how many clients received it.
   size_t publish(std::string_view channel, std::string_view message);
+  // SPUBLISH: to the subscribers of a shard channel (patterns do not apply).
+  size_t publish_shard(std::string_view channel, std::string_view message);
+  PubSub& pubsub() { return pubsub_; }
+  const PubSub& pubsub() const { return pubsub_; }
+
+  // client-output-buffer-limit (output_limits.cc): closes c when its pending output broke
+  // its class's limit. Costs a compare until the buffer passes the class's smallest limit.
+  void enforce_output_limits(Client& c) {
+    if (c.out().bytes() >= obuf_watch_[c.subs.pubsub_mode()] || c.obuf_soft_since_ms != 0)
+      check_output_limits(c);
+  }
+  // Re-reads the limits from the config (start-up, CONFIG SET).
+  void configure_output_limits();
 
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
@@ -186,6 +200,8 @@ class Server {
   bool fan_out_worthwhile(size_t clients) const;
   void start_io_threads();
   void queue_write(Client& c);
+  size_t deliver(PubSub::Kind kind, std::string_view channel, std::string_view message);
+  void check_output_limits(Client& c);
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
@@ -228,6 +244,13 @@ class Server {
   std::vector<uint64_t> unblocked_clients_;  // to resume their pending input
   size_t blocked_count_ = 0;
   bool serving_ready_keys_ = false;
+  PubSub pubsub_;
+  struct OutputLimit {
+    size_t hard = 0, soft = 0;
+    int64_t soft_seconds = 0;
+  };
+  OutputLimit obuf_limits_[2];                   // normal, pubsub clients
+  size_t obuf_watch_[2] = {SIZE_MAX, SIZE_MAX};  // smallest non-zero limit of each
   store::KeyspaceStats keyspace_stats_;
   ServerStats stats_;
   CommandTable commands_;
