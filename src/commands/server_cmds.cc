@@ -54,14 +54,14 @@ bool parse_flush_flags(CommandContext& ctx, bool* lazy) {
 void flushdb(CommandContext& ctx) {
   bool lazy;
   if (!parse_flush_flags(ctx, &lazy)) return;
-  ctx.db.clear(lazy);
+  ctx.server.add_dirty(ctx.db.clear(lazy));  // Redis counts each key as a change
   ctx.reply.ok();
 }
 
 void flushall(CommandContext& ctx) {
   bool lazy;
   if (!parse_flush_flags(ctx, &lazy)) return;
-  ctx.server.flush_all(lazy);
+  ctx.server.add_dirty(ctx.server.flush_all(lazy));
   ctx.reply.ok();
 }
 

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "net/socket.h"
+#include "server/notify.h"
 #include "util/clock.h"
 #include "util/hash.h"
 #include "util/log.h"
@@ -132,11 +133,18 @@ Server::Server(Config config) : config_(std::move(config)) {
   for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
     dbs_.back()->set_free_policy(&free_policy_);
-    dbs_.back()->set_key_added_hook(
-        [this](store::Db& db, const store::Entry& e) { on_key_added(db, e); });
+    dbs_.back()->set_key_added_hook([this](store::Db& db, const store::Entry& e, bool created) {
+      on_key_added(db, e, created);
+    });
+    dbs_.back()->set_expired_hook(
+        [this](store::Db& db, std::string_view key) { on_key_expired(db, key); });
+    dbs_.back()->set_key_miss_hook([this](store::Db& db, std::string_view key) {
+      notify_keyspace_event(kNotifyKeyMiss, "keymiss", key, db.id());
+    });
   }
   blocking_keys_.resize(dbs_.size());
   blocked_in_db_.resize(dbs_.size());
+  for (int i = 0; i < config_.databases; i++) update_db_hooks(i);
 }
 
 Server::~Server() {
@@ -385,6 +393,8 @@ void Server::on_config_changed(std::string_view name) {
     return;
   }
   if (name == "client-output-buffer-limit") configure_output_limits();
+  if (name == "notify-keyspace-events")
+    for (int i = 0; i < db_count(); i++) update_db_hooks(i);
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
   if (name == "io-batch-wait-us" || name == "io-batch-min-cpu")
     loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);

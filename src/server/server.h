@@ -163,8 +163,11 @@ class Server {
   void signal_blocked_keys_in_db(int db);
 
   // Keyspace changes (notify.h). Handlers report through CommandContext::key_modified.
-  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for.
-  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db);
+  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for; one
+  // test when it asks for none of klass (the default: none at all).
+  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db) {
+    if (config_.notify_keyspace_flags & klass) publish_keyspace_event(event, key, db);
+  }
   // WATCH: marks the transactions watching key in db as failed (multi.cc).
   void signal_modified_key(int db, std::string_view key);
   // Changes since start (Redis's server.dirty): INFO rdb_changes_since_last_save.
@@ -211,7 +214,13 @@ class Server {
   void free_closing_clients();
   bool listen_all(std::string* err);
   // Blocking (blocking.cc).
-  void on_key_added(store::Db& db, const store::Entry& e);
+  void on_key_added(store::Db& db, const store::Entry& e, bool created);
+  // Notifications (notify.cc).
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  void on_key_expired(store::Db& db, std::string_view key);
+  // Switches each db's key-added and key-miss hooks on only while someone needs them:
+  // blocked clients in that db, or the n / m notification classes.
+  void update_db_hooks(int db);
   void serve_ready_keys();
   void rerun_blocked(Client& c);
   void unpark(Client& c);
