@@ -14,8 +14,8 @@ using Receivers = std::vector<std::pair<const Subscriptions*, std::string>>;
 
 Receivers receivers(const PubSub& ps, PubSub::Kind kind, std::string_view channel) {
   Receivers out;
-  size_t n = ps.for_each_receiver(kind, channel, [&](Subscriptions& s, std::string_view pattern) {
-    out.emplace_back(&s, std::string(pattern));
+  size_t n = ps.for_each_receiver(kind, channel, [&](Subscriptions& s, const std::string* pattern) {
+    out.emplace_back(&s, pattern ? "pattern " + *pattern : "channel");
   });
   EXPECT_EQ(n, out.size());
   std::sort(out.begin(), out.end());
@@ -83,14 +83,15 @@ TEST(PubSub, ReceiversOfChannelsAndPatterns) {
   ps.subscribe(c, PubSub::kPattern, "*:1");
   ps.subscribe(c, PubSub::kPattern, "order:*");
   Receivers got = receivers(ps, PubSub::kChannel, "user:1");
-  Receivers want = {{&a, ""}, {&b, "user:*"}, {&c, "*:1"}, {&c, "user:*"}};
+  Receivers want = {
+      {&a, "channel"}, {&b, "pattern user:*"}, {&c, "pattern *:1"}, {&c, "pattern user:*"}};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(got, want);
   EXPECT_TRUE(receivers(ps, PubSub::kChannel, "nobody").empty());
   Receivers orders = receivers(ps, PubSub::kChannel, "order:7");
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0].first, &c);
-  EXPECT_EQ(orders[0].second, "order:*");
+  EXPECT_EQ(orders[0].second, "pattern order:*");
 }
 
 TEST(PubSub, ShardChannelsIgnorePatternsAndChannels) {
@@ -99,9 +100,9 @@ TEST(PubSub, ShardChannelsIgnorePatternsAndChannels) {
   ps.subscribe(a, PubSub::kShard, "s");
   ps.subscribe(b, PubSub::kChannel, "s");
   ps.subscribe(c, PubSub::kPattern, "*");
-  EXPECT_EQ(receivers(ps, PubSub::kShard, "s"), (Receivers{{&a, ""}}));
+  EXPECT_EQ(receivers(ps, PubSub::kShard, "s"), (Receivers{{&a, "channel"}}));
   Receivers plain = receivers(ps, PubSub::kChannel, "s");
-  Receivers want = {{&b, ""}, {&c, "*"}};
+  Receivers want = {{&b, "channel"}, {&c, "pattern *"}};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(plain, want);
 }
@@ -122,7 +123,7 @@ TEST(PubSub, UnsubscribeAllForgetsEverything) {
   EXPECT_EQ(names(ps, PubSub::kChannel), std::vector<std::string>{"c7"});
   EXPECT_EQ(ps.size(PubSub::kPattern), 0u);
   EXPECT_EQ(ps.size(PubSub::kShard), 0u);
-  EXPECT_EQ(receivers(ps, PubSub::kChannel, "c7"), (Receivers{{&b, ""}}));
+  EXPECT_EQ(receivers(ps, PubSub::kChannel, "c7"), (Receivers{{&b, "channel"}}));
   ps.unsubscribe_all(b);
   EXPECT_TRUE(ps.idle());
 }
@@ -150,6 +151,13 @@ TEST(PubSub, BinaryNamesAndGlobPatterns) {
   EXPECT_EQ(ps.subscribers(PubSub::kChannel, "a"), 0u);
   EXPECT_EQ(receivers(ps, PubSub::kChannel, "hallo5").size(), 1u);
   EXPECT_TRUE(receivers(ps, PubSub::kChannel, "hallo").empty());
+  // The empty pattern is a pattern like any other (it matches the empty channel).
+  ps.subscribe(a, PubSub::kPattern, "");
+  ps.subscribe(b, PubSub::kChannel, "");
+  Receivers empty = receivers(ps, PubSub::kChannel, "");
+  Receivers want = {{&a, "pattern "}, {&b, "channel"}};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(empty, want);
 }
 
 TEST(PubSub, SubscriberModeCommands) {
