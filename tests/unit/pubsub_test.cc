@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
+#include <random>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -158,6 +162,51 @@ TEST(PubSub, BinaryNamesAndGlobPatterns) {
   Receivers want = {{&a, "pattern "}, {&b, "channel"}};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(empty, want);
+}
+
+// Random operations against a plain model: the registry's two views (names to
+// subscribers, subscriber to names) must always agree with it.
+TEST(PubSub, RandomOperationsMatchAModel) {
+  PubSub ps;
+  constexpr int kSubs = 8, kNames = 12;
+  std::vector<std::unique_ptr<Subscriptions>> subs;
+  for (int i = 0; i < kSubs; i++) subs.push_back(std::make_unique<Subscriptions>(nullptr));
+  std::set<std::tuple<int, int, std::string>> model;  // (subscriber, kind, name)
+  std::mt19937 rng(42);
+  for (int step = 0; step < 20000; step++) {
+    const int who = static_cast<int>(rng() % kSubs);
+    const auto kind = static_cast<PubSub::Kind>(rng() % PubSub::kKinds);
+    const std::string name = "n" + std::to_string(rng() % kNames);
+    const unsigned op = rng() % 100;
+    if (op < 50) {
+      EXPECT_EQ(ps.subscribe(*subs[who], kind, name), model.emplace(who, kind, name).second);
+    } else if (op < 95) {
+      EXPECT_EQ(ps.unsubscribe(*subs[who], kind, name), model.erase({who, kind, name}) == 1);
+    } else {
+      ps.unsubscribe_all(*subs[who]);
+      std::erase_if(model, [&](const auto& t) { return std::get<0>(t) == who; });
+    }
+    if (step % 97 != 0) continue;
+    for (int k = 0; k < PubSub::kKinds; k++) {
+      const auto kk = static_cast<PubSub::Kind>(k);
+      std::set<std::string> names_in_model;
+      for (int n = 0; n < kNames; n++) {
+        const std::string nm = "n" + std::to_string(n);
+        size_t count = 0;
+        for (int w = 0; w < kSubs; w++) {
+          const bool held = model.contains({w, k, nm});
+          EXPECT_EQ(subs[w]->holds(kk, nm), held);
+          count += held;
+        }
+        EXPECT_EQ(ps.subscribers(kk, nm), count);
+        if (count) names_in_model.insert(nm);
+      }
+      std::vector<std::string> listed = names(ps, kk);
+      EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), names_in_model);
+    }
+  }
+  for (auto& s : subs) ps.unsubscribe_all(*s);
+  EXPECT_TRUE(ps.idle());
 }
 
 TEST(PubSub, SubscriberModeCommands) {
