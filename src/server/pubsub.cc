@@ -84,15 +84,15 @@ void append_bulk(std::string& out, std::string_view s) {
 }
 
 // A message as one client protocol frames it: an array in RESP2, a push in RESP3.
-std::string frame(int proto, std::string_view kind, std::string_view pattern,
+// pattern: null for "message"/"smessage", the matching pattern for "pmessage".
+std::string frame(int proto, std::string_view kind, const std::string* pattern,
                   std::string_view channel, std::string_view message) {
   std::string out;
-  out.reserve(kind.size() + pattern.size() + channel.size() + message.size() + 64);
-  const bool pat = !pattern.empty();
+  out.reserve(kind.size() + (pattern ? pattern->size() : 0) + channel.size() + message.size() + 64);
   out.append(proto >= 3 ? ">" : "*");
-  out.append(pat ? "4\r\n" : "3\r\n");
+  out.append(pattern ? "4\r\n" : "3\r\n");
   append_bulk(out, kind);
-  if (pat) append_bulk(out, pattern);
+  if (pattern) append_bulk(out, *pattern);
   append_bulk(out, channel);
   append_bulk(out, message);
   return out;
@@ -103,25 +103,26 @@ std::string frame(int proto, std::string_view kind, std::string_view pattern,
 size_t Server::deliver(PubSub::Kind kind, std::string_view channel, std::string_view message) {
   // Formatted once per protocol (and per matching pattern), then copied to each receiver.
   std::string framed[2];
-  std::string_view framed_pattern;
+  const std::string* framed_for = nullptr;  // the pattern framed[] was built for
   const std::string_view kind_name = kind == PubSub::kShard ? "smessage" : "message";
-  return pubsub_.for_each_receiver(kind, channel, [&](Subscriptions& s, std::string_view pattern) {
-    Client& c = *s.owner();
-    if (c.close_asap()) return;  // going away: its buffer would only be freed
-    const int proto = c.resp_version() >= 3 ? 1 : 0;
-    if (pattern.data() != framed_pattern.data()) {
-      // A new matching pattern: the pmessage frames name it.
-      framed[0].clear();
-      framed[1].clear();
-      framed_pattern = pattern;
-    }
-    if (framed[proto].empty())
-      framed[proto] =
-          frame(proto ? 3 : 2, pattern.empty() ? kind_name : "pmessage", pattern, channel, message);
-    c.out().append(framed[proto]);
-    queue_write(c);
-    enforce_output_limits(c);
-  });
+  return pubsub_.for_each_receiver(
+      kind, channel, [&](Subscriptions& s, const std::string* pattern) {
+        Client& c = *s.owner();
+        if (c.close_asap()) return;  // going away: its buffer would only be freed
+        const int proto = c.resp_version() >= 3 ? 1 : 0;
+        if (pattern != framed_for) {
+          // The next matching pattern: its pmessage frames name it.
+          framed[0].clear();
+          framed[1].clear();
+          framed_for = pattern;
+        }
+        if (framed[proto].empty())
+          framed[proto] =
+              frame(proto ? 3 : 2, pattern ? "pmessage" : kind_name, pattern, channel, message);
+        c.out().append(framed[proto]);
+        queue_write(c);
+        enforce_output_limits(c);
+      });
 }
 
 size_t Server::publish(std::string_view channel, std::string_view message) {

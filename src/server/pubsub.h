@@ -23,15 +23,20 @@
 #include <unordered_set>
 #include <vector>
 
+#include "util/hash.h"
+
 namespace rkv::server {
 
 class Client;
 class Subscriptions;
 
-// Names are looked up by string_view without building a std::string.
+// Names are client-chosen: hashed with the process's seeded hash (no precomputed
+// collisions), and looked up by string_view without building a std::string.
 struct NameHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const noexcept {
+    return hash_bytes(s.data(), s.size(), hash_seed());
+  }
 };
 
 class PubSub {
@@ -64,10 +69,10 @@ class PubSub {
     for (const auto& [name, subs] : maps_[kind]) fn(std::string_view(name));
   }
   // The receivers of a message published to channel (kind kChannel or kShard): calls
-  // fn(subscriber, pattern) once per subscription that matches, pattern empty for a
-  // direct channel subscription, then once per subscriber of each matching pattern (for
-  // kChannel only: shard channels ignore patterns). fn must not change subscriptions.
-  // Returns how many calls were made.
+  // fn(subscriber, pattern) once per subscription that matches: pattern null for the
+  // channel's own subscribers, then once per subscriber of each matching pattern (for
+  // kChannel only: shard channels ignore patterns), the calls of one pattern together.
+  // fn must not change subscriptions. Returns how many calls were made.
   template <class Fn>
   size_t for_each_receiver(Kind kind, std::string_view channel, Fn&& fn) const;
 
@@ -108,7 +113,7 @@ class Subscriptions {
   friend class PubSub;
   Client* owner_;
   // Views of the registry's keys, which live as long as a subscriber holds them.
-  std::unordered_set<std::string_view> names_[PubSub::kKinds];
+  std::unordered_set<std::string_view, NameHash, std::equal_to<>> names_[PubSub::kKinds];
   bool pubsub_mode_ = false;
 };
 
@@ -121,14 +126,14 @@ size_t PubSub::for_each_receiver(Kind kind, std::string_view channel, Fn&& fn) c
   const Map& direct = maps_[kind];
   if (!direct.empty()) {
     if (auto it = direct.find(channel); it != direct.end()) {
-      for (Subscriptions* s : it->second) fn(*s, std::string_view());
+      for (Subscriptions* s : it->second) fn(*s, static_cast<const std::string*>(nullptr));
       n += it->second.size();
     }
   }
   if (kind == kShard) return n;
   for (const auto& [pattern, subs] : maps_[kPattern]) {
     if (!matches(pattern, channel)) continue;
-    for (Subscriptions* s : subs) fn(*s, std::string_view(pattern));
+    for (Subscriptions* s : subs) fn(*s, &pattern);
     n += subs.size();
   }
   return n;

@@ -372,8 +372,10 @@ int64_t Server::cron() {
   if (config_.timeout > 0) {
     int64_t limit_ms = static_cast<int64_t>(config_.timeout) * 1000;
     for (auto& [id, c] : clients_) {
-      // A blocked client is waiting for us, not idle: its own timeout governs it (Redis).
-      if (now_ms_ - c->last_interaction_ms > limit_ms && !c->has_pending_output() && !c->blocked) {
+      // A blocked client is waiting for us, not idle: its own timeout governs it; so is a
+      // subscriber, waiting for messages (Redis).
+      if (now_ms_ - c->last_interaction_ms > limit_ms && !c->has_pending_output() && !c->blocked &&
+          !c->subs.pubsub_mode()) {
         LOG_VERBOSE("Closing idle client");
         kill_client(*c);
       }

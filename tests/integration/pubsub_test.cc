@@ -389,5 +389,24 @@ TEST_P(PubSubTest, NormalClientCutOffByBigReply) {
 
 RKV_INSTANTIATE_IO_MODES(PubSubTest);
 
+class PubSubIdleTimeoutTest : public PubSubTest {
+ protected:
+  std::vector<std::string> server_args() const override { return {"--timeout", "1"}; }
+};
+
+TEST_P(PubSubIdleTimeoutTest, SubscribersAreNeverIdle) {
+  auto sub = connect(), idle = connect();
+  EXPECT_EQ(str(idle->cmd({"PING"})), "PONG");
+  sub->cmd({"SUBSCRIBE", "quiet"});
+  // timeout 1: the idle normal client goes after a second or two, the subscriber stays.
+  EXPECT_TRUE(idle->wait_closed(4000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto other = connect();
+  EXPECT_EQ(integer(other->cmd({"PUBLISH", "quiet", "still here"})), 1);
+  EXPECT_EQ(elements(sub->read_reply()), (Strings{"message", "quiet", "still here"}));
+}
+
+RKV_INSTANTIATE_IO_MODES(PubSubIdleTimeoutTest);
+
 }  // namespace
 }  // namespace rkv::test

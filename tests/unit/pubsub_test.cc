@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
+#include <random>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -14,8 +18,8 @@ using Receivers = std::vector<std::pair<const Subscriptions*, std::string>>;
 
 Receivers receivers(const PubSub& ps, PubSub::Kind kind, std::string_view channel) {
   Receivers out;
-  size_t n = ps.for_each_receiver(kind, channel, [&](Subscriptions& s, std::string_view pattern) {
-    out.emplace_back(&s, std::string(pattern));
+  size_t n = ps.for_each_receiver(kind, channel, [&](Subscriptions& s, const std::string* pattern) {
+    out.emplace_back(&s, pattern ? "pattern " + *pattern : "channel");
   });
   EXPECT_EQ(n, out.size());
   std::sort(out.begin(), out.end());
@@ -83,14 +87,15 @@ TEST(PubSub, ReceiversOfChannelsAndPatterns) {
   ps.subscribe(c, PubSub::kPattern, "*:1");
   ps.subscribe(c, PubSub::kPattern, "order:*");
   Receivers got = receivers(ps, PubSub::kChannel, "user:1");
-  Receivers want = {{&a, ""}, {&b, "user:*"}, {&c, "*:1"}, {&c, "user:*"}};
+  Receivers want = {
+      {&a, "channel"}, {&b, "pattern user:*"}, {&c, "pattern *:1"}, {&c, "pattern user:*"}};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(got, want);
   EXPECT_TRUE(receivers(ps, PubSub::kChannel, "nobody").empty());
   Receivers orders = receivers(ps, PubSub::kChannel, "order:7");
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0].first, &c);
-  EXPECT_EQ(orders[0].second, "order:*");
+  EXPECT_EQ(orders[0].second, "pattern order:*");
 }
 
 TEST(PubSub, ShardChannelsIgnorePatternsAndChannels) {
@@ -99,9 +104,9 @@ TEST(PubSub, ShardChannelsIgnorePatternsAndChannels) {
   ps.subscribe(a, PubSub::kShard, "s");
   ps.subscribe(b, PubSub::kChannel, "s");
   ps.subscribe(c, PubSub::kPattern, "*");
-  EXPECT_EQ(receivers(ps, PubSub::kShard, "s"), (Receivers{{&a, ""}}));
+  EXPECT_EQ(receivers(ps, PubSub::kShard, "s"), (Receivers{{&a, "channel"}}));
   Receivers plain = receivers(ps, PubSub::kChannel, "s");
-  Receivers want = {{&b, ""}, {&c, "*"}};
+  Receivers want = {{&b, "channel"}, {&c, "pattern *"}};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(plain, want);
 }
@@ -122,7 +127,7 @@ TEST(PubSub, UnsubscribeAllForgetsEverything) {
   EXPECT_EQ(names(ps, PubSub::kChannel), std::vector<std::string>{"c7"});
   EXPECT_EQ(ps.size(PubSub::kPattern), 0u);
   EXPECT_EQ(ps.size(PubSub::kShard), 0u);
-  EXPECT_EQ(receivers(ps, PubSub::kChannel, "c7"), (Receivers{{&b, ""}}));
+  EXPECT_EQ(receivers(ps, PubSub::kChannel, "c7"), (Receivers{{&b, "channel"}}));
   ps.unsubscribe_all(b);
   EXPECT_TRUE(ps.idle());
 }
@@ -150,6 +155,58 @@ TEST(PubSub, BinaryNamesAndGlobPatterns) {
   EXPECT_EQ(ps.subscribers(PubSub::kChannel, "a"), 0u);
   EXPECT_EQ(receivers(ps, PubSub::kChannel, "hallo5").size(), 1u);
   EXPECT_TRUE(receivers(ps, PubSub::kChannel, "hallo").empty());
+  // The empty pattern is a pattern like any other (it matches the empty channel).
+  ps.subscribe(a, PubSub::kPattern, "");
+  ps.subscribe(b, PubSub::kChannel, "");
+  Receivers empty = receivers(ps, PubSub::kChannel, "");
+  Receivers want = {{&a, "pattern "}, {&b, "channel"}};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(empty, want);
+}
+
+// Random operations against a plain model: the registry's two views (names to
+// subscribers, subscriber to names) must always agree with it.
+TEST(PubSub, RandomOperationsMatchAModel) {
+  PubSub ps;
+  constexpr int kSubs = 8, kNames = 12;
+  std::vector<std::unique_ptr<Subscriptions>> subs;
+  for (int i = 0; i < kSubs; i++) subs.push_back(std::make_unique<Subscriptions>(nullptr));
+  std::set<std::tuple<int, int, std::string>> model;  // (subscriber, kind, name)
+  std::mt19937 rng(42);
+  for (int step = 0; step < 20000; step++) {
+    const int who = static_cast<int>(rng() % kSubs);
+    const auto kind = static_cast<PubSub::Kind>(rng() % PubSub::kKinds);
+    const std::string name = "n" + std::to_string(rng() % kNames);
+    const unsigned op = rng() % 100;
+    if (op < 50) {
+      EXPECT_EQ(ps.subscribe(*subs[who], kind, name), model.emplace(who, kind, name).second);
+    } else if (op < 95) {
+      EXPECT_EQ(ps.unsubscribe(*subs[who], kind, name), model.erase({who, kind, name}) == 1);
+    } else {
+      ps.unsubscribe_all(*subs[who]);
+      std::erase_if(model, [&](const auto& t) { return std::get<0>(t) == who; });
+    }
+    if (step % 97 != 0) continue;
+    for (int k = 0; k < PubSub::kKinds; k++) {
+      const auto kk = static_cast<PubSub::Kind>(k);
+      std::set<std::string> names_in_model;
+      for (int n = 0; n < kNames; n++) {
+        const std::string nm = "n" + std::to_string(n);
+        size_t count = 0;
+        for (int w = 0; w < kSubs; w++) {
+          const bool held = model.contains({w, k, nm});
+          EXPECT_EQ(subs[w]->holds(kk, nm), held);
+          count += held;
+        }
+        EXPECT_EQ(ps.subscribers(kk, nm), count);
+        if (count) names_in_model.insert(nm);
+      }
+      std::vector<std::string> listed = names(ps, kk);
+      EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), names_in_model);
+    }
+  }
+  for (auto& s : subs) ps.unsubscribe_all(*s);
+  EXPECT_TRUE(ps.idle());
 }
 
 TEST(PubSub, SubscriberModeCommands) {
