@@ -306,7 +306,50 @@ TEST_P(NotifyTest, ChangesAreCounted) {
   EXPECT_EQ(dirty() - before, 4);
 }
 
+TEST_P(NotifyTest, NewHookAndBlockedClientsShareTheSwitch) {
+  // The key-added hook serves both "new" and blocked clients: switching n off while a
+  // client waits must not leave it waiting forever, nor the reverse.
+  Conn waiter(port());
+  waiter.append({"BLPOP", "l", "0"});
+  waiter.flush();
+  ASSERT_TRUE(wait_blocked(1));
+  set_events("KEn");
+  set_events("");
+  conn().cmd({"RPUSH", "l", "a"});
+  EXPECT_EQ(str_at(waiter.read_reply(), 1), "a");
+  set_events("En");
+  auto sub = subscriber();
+  waiter.append({"BLPOP", "l2", "0"});
+  waiter.flush();
+  ASSERT_TRUE(wait_blocked(1));
+  conn().cmd({"RPUSH", "l2", "b"});
+  EXPECT_EQ(str_at(waiter.read_reply(), 1), "b");
+  ASSERT_TRUE(wait_blocked(0));
+  conn().cmd({"SET", "k", "v"});  // no waiter left, n still on
+  EXPECT_EQ(drain(*sub), (Events{keyevent(0, "new", "l2"), keyevent(0, "new", "k")}));
+}
+
 RKV_INSTANTIATE_IO_MODES(NotifyTest);
+
+// notify-keyspace-events given at start-up (as from redis.conf) applies without a
+// CONFIG SET, hooks included.
+class NotifyFromConfigTest : public NotifyTest {
+ protected:
+  std::vector<std::string> server_args() const override {
+    return {"--notify-keyspace-events", "KEmn"};
+  }
+};
+
+TEST_P(NotifyFromConfigTest, StartUpValueApplies) {
+  EXPECT_EQ(config_value(), "nKEm");
+  auto sub = subscriber();
+  conn().cmd({"GET", "missing"});
+  conn().cmd({"SET", "k", "v"});
+  EXPECT_EQ(drain(*sub), (Events{space(0, "missing", "keymiss"), keyevent(0, "keymiss", "missing"),
+                                 space(0, "k", "new"), keyevent(0, "new", "k")}));
+}
+
+RKV_INSTANTIATE_IO_MODES(NotifyFromConfigTest);
 
 }  // namespace
 }  // namespace rkv::test
