@@ -162,7 +162,10 @@ class Side:
         self.conns = {"main": self.main}
         self.sub = Conn(port)
         self.main.call(["FLUSHALL"])
-        self.main.call(["DEBUG", "SET-ACTIVE-EXPIRE", "0"])
+        r = self.main.call(["DEBUG", "SET-ACTIVE-EXPIRE", "0"])[0]
+        if not r.startswith(b"+OK"):  # the expiry scripts' timing depends on it
+            raise RuntimeError("%s: DEBUG SET-ACTIVE-EXPIRE 0 refused (enable-debug-command): %r"
+                               % (name, r))
         r = self.main.call(["CONFIG", "SET", "notify-keyspace-events", flags])[0]
         if not r.startswith(b"+OK"):
             raise RuntimeError("%s: CONFIG SET notify-keyspace-events %s: %r" % (name, flags, r))

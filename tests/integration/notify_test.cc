@@ -23,6 +23,11 @@ constexpr const char* kSyncChannel = "notify-test-sync";
 
 class NotifyTest : public ServerTest {
  protected:
+  // DEBUG SET-ACTIVE-EXPIRE keeps lazy-expiry tests free of the active cycle.
+  std::vector<std::string> server_args() const override {
+    return {"--enable-debug-command", "yes"};
+  }
+
   // A subscriber to every notification channel and to the sync channel (RESP2).
   std::unique_ptr<Conn> subscriber() {
     auto s = std::make_unique<Conn>(port());
@@ -153,7 +158,7 @@ TEST_P(NotifyTest, ClassFiltering) {
 }
 
 TEST_P(NotifyTest, ExpiredLazily) {
-  conn().cmd({"DEBUG", "SET-ACTIVE-EXPIRE", "0"});
+  ASSERT_EQ(str(conn().cmd({"DEBUG", "SET-ACTIVE-EXPIRE", "0"})), "OK");
   set_events("KEx");
   auto sub = subscriber();
   conn().cmd({"SET", "k", "v", "PX", "30"});
@@ -336,7 +341,7 @@ RKV_INSTANTIATE_IO_MODES(NotifyTest);
 class NotifyFromConfigTest : public NotifyTest {
  protected:
   std::vector<std::string> server_args() const override {
-    return {"--notify-keyspace-events", "KEmn"};
+    return {"--enable-debug-command", "yes", "--notify-keyspace-events", "KEmn"};
   }
 };
 
