@@ -137,7 +137,7 @@ Server::Server(Config config) : config_(std::move(config)) {
       on_key_added(db, e, created);
     });
     dbs_.back()->set_expired_hook(
-        [this](store::Db& db, std::string_view key) { on_key_expired(db, key); });
+        [this](store::Db& db, std::string_view key) { key_expired(db, key); });
     dbs_.back()->set_key_miss_hook([this](store::Db& db, std::string_view key) {
       notify_keyspace_event(kNotifyKeyMiss, "keymiss", key, db.id());
     });

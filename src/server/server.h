@@ -215,18 +215,19 @@ class Server {
   bool listen_all(std::string* err);
   // Blocking (blocking.cc).
   void on_key_added(store::Db& db, const store::Entry& e, bool created);
-  // Notifications (notify.cc).
-  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
-  void on_key_expired(store::Db& db, std::string_view key);
-  // Switches each db's key-added and key-miss hooks on only while someone needs them:
-  // blocked clients in that db, or the n / m notification classes.
-  void update_db_hooks(int db);
   void serve_ready_keys();
   void rerun_blocked(Client& c);
   void unpark(Client& c);
   void arm_block_timer();
   void expire_block_timeouts();
   void process_unblocked_clients();
+  // Notifications (notify.cc).
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  // Db's expired hook: "expired", then WATCH sees the key change (it is as good as gone).
+  void key_expired(store::Db& db, std::string_view key);
+  // Switches each db's key-added and key-miss hooks on only while someone needs them:
+  // blocked clients in that db, or the n / m notification classes.
+  void update_db_hooks(int db);
 
   Config config_;
   std::unique_ptr<net::Reactor> loop_;
