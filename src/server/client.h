@@ -16,6 +16,7 @@
 #include "resp/reply_buffer.h"
 #include "server/blocking.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/query_buffer.h"
 
 namespace rkv::server {
@@ -75,6 +76,8 @@ class Client final : public net::ConnectionHandler {
   // Errors replied by commands run inside this client's current command (EXEC's queue):
   // each was counted by its own call, not again by the enclosing one (Server::call).
   uint64_t nested_errors = 0;
+  Subscriptions subs{this};        // Pub/Sub channels and patterns (pubsub.h)
+  int64_t obuf_soft_since_ms = 0;  // output over the soft limit since (output_limits.cc)
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

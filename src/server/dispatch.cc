@@ -69,6 +69,16 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     reject_command(cmd, reply, err::kNoAuth, &c);
     return;
   }
+  // RESP2 subscriber mode: the connection carries messages, so only the commands that
+  // manage subscriptions are understood (RESP3 tells pushes apart and allows everything).
+  if (c.subs.pubsub_mode() && c.resp_version() == 2 && !subscriber_mode_allows(cmd->full_name)) {
+    reject_command(cmd, reply,
+                   "ERR Can't execute '" + cmd->full_name +
+                       "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+                       "allowed in this context",
+                   &c);
+    return;
+  }
   // Hook for deny-oom (eviction): reject here, before queuing, with &c. For EXEC, Redis
   // checks the queued commands' flags instead of EXEC's own (c.multi->cmd_flags).
   if (c.multi && !(cmd->spec->flags & kNotQueued)) {
@@ -76,6 +86,7 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     return;
   }
   call(c, *cmd, argv, start_us);
+  enforce_output_limits(c);
 }
 
 void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c) {

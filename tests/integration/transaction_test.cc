@@ -505,11 +505,28 @@ TEST_P(TransactionTest, SubscribeInsideMulti) {
   if (is_error(conn().cmd({"SUBSCRIBE", "ch"}), "ERR unknown command"))
     GTEST_SKIP() << "SUBSCRIBE is not built in this tree";
   conn().cmd({"PING"});
-  // As Redis 7.0: SUBSCRIBE runs in the transaction, and the client is subscribed after.
-  EXPECT_EQ(conn().raw_cmd({"EXEC"}), "*2\r\n*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n+PONG\r\n");
+  // As Redis 7.0: SUBSCRIBE runs in the transaction, the PING after it already answers
+  // as in subscriber mode, and the client stays subscribed.
+  EXPECT_EQ(conn().raw_cmd({"EXEC"}),
+            "*2\r\n*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n");
   EXPECT_EQ(conn().raw_cmd({"MULTI"}),
             "-ERR Can't execute 'multi': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
             "RESET are allowed in this context\r\n");
+}
+
+TEST_P(TransactionTest, MessagesPublishedInsideExecInterleaveItsReply) {
+  conn().raw_cmd({"HELLO", "3"});
+  conn().send_raw(encode_command({"MULTI"}) + encode_command({"SUBSCRIBE", "x"}) +
+                  encode_command({"PUBLISH", "x", "hi"}) + encode_command({"PING"}) +
+                  encode_command({"EXEC"}));
+  // Redis 7.0's bytes: the message push lands inside EXEC's array, before PUBLISH's count.
+  const std::string want =
+      "+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n>3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:1\r\n"
+      ">3\r\n$7\r\nmessage\r\n$1\r\nx\r\n$2\r\nhi\r\n:1\r\n+PONG\r\n";
+  const std::string got = conn().recv_raw(want.size());
+  if (got.find("unknown command") != std::string::npos)
+    GTEST_SKIP() << "SUBSCRIBE is not built in this tree";
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
