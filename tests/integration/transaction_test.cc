@@ -147,6 +147,42 @@ TEST_P(TransactionTest, WatchFailsOnAnotherClientsWrite) {
   EXPECT_EQ(try_exec(conn()), kAborted);
 }
 
+TEST_P(TransactionTest, AnyWriteByAnotherClientFailsTheWatch) {
+  Conn other(port());
+  struct Case {
+    std::vector<std::string> setup, write;
+    std::string watched = "k";
+  };
+  const std::vector<Case> cases = {
+      {{"SET", "k", "1"}, {"INCR", "k"}},
+      {{"SET", "k", "1"}, {"EXPIRE", "k", "100"}},
+      {{"RPUSH", "k", "a"}, {"LPUSH", "k", "b"}},
+      {{"RPUSH", "k", "a"}, {"RPOP", "k"}},
+      {{"HSET", "k", "f", "v"}, {"HINCRBY", "k", "n", "1"}},
+      {{"SADD", "k", "a"}, {"SREM", "k", "a"}},
+      {{"ZADD", "k", "1", "a"}, {"ZINCRBY", "k", "1", "a"}},
+      {{"SET", "src", "1"}, {"RENAME", "src", "k"}},
+      {{"SET", "k", "1"}, {"MOVE", "k", "9"}},
+      {{"SET", "k", "1"}, {"SETBIT", "k", "0", "1"}},
+      {{"PFADD", "k", "a"}, {"PFADD", "k", "b"}},
+      {{"SADD", "a", "x"}, {"SUNIONSTORE", "k", "a"}},
+  };
+  for (const Case& c : cases) {
+    other.cmd({"FLUSHALL"});
+    other.cmd(c.setup);
+    conn().cmd({"WATCH", c.watched});
+    other.cmd(c.write);
+    EXPECT_EQ(try_exec(conn()), kAborted) << c.write[0];
+  }
+  // And writes that change nothing leave it alone, as in Redis.
+  other.cmd({"SADD", "k", "a"});
+  conn().cmd({"WATCH", "k"});
+  other.cmd({"SADD", "k", "a"});
+  other.cmd({"SREM", "k", "zz"});
+  other.cmd({"EXPIRE", "missing", "10"});
+  EXPECT_EQ(try_exec(conn()), kRan);
+}
+
 TEST_P(TransactionTest, WatchIgnoresOtherKeysAndOtherDbs) {
   Conn other(port());
   conn().cmd({"SET", "x", "1"});
