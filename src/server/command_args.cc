@@ -1237,117 +1237,116 @@ const ArgDoc kArgs240[] = {
 };
 
 const ArgDoc kArgs241[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs242[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs242[] = {
+const ArgDoc kArgs243[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs243[] = {
+const ArgDoc kArgs244[] = {
     {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs244[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs241},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs242},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs243},
-};
-
 const ArgDoc kArgs245[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs242},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs243},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs244},
 };
 
 const ArgDoc kArgs246[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs247[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs247[] = {
+const ArgDoc kArgs248[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs248[] = {
+const ArgDoc kArgs249[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs249[] = {
+const ArgDoc kArgs250[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs250[] = {
+const ArgDoc kArgs251[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs251[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs250},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs252[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs251},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs253[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs254[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs254[] = {
+const ArgDoc kArgs255[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs253},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs254},
 };
 
-const ArgDoc kArgs255[] = {
+const ArgDoc kArgs256[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs256[] = {
+const ArgDoc kArgs257[] = {
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs257[] = {
+const ArgDoc kArgs258[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs256},
+    {"where", "oneof", "", "", 0, -1, kArgs257},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs258[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs260[] = {
@@ -1356,183 +1355,188 @@ const ArgDoc kArgs260[] = {
 };
 
 const ArgDoc kArgs261[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs262[] = {
     {"count", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs262[] = {
+const ArgDoc kArgs263[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs261},
+    {"options", "block", "", "", kArgOptional, -1, kArgs262},
 };
 
-const ArgDoc kArgs263[] = {
+const ArgDoc kArgs264[] = {
     {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
     {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs264[] = {
+const ArgDoc kArgs265[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs265[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs263},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs264},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs266[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs264},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs265},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs267[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs266},
-};
-
-const ArgDoc kArgs268[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs268[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs267},
+};
+
 const ArgDoc kArgs269[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs270[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs268},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs269},
 };
 
-const ArgDoc kArgs270[] = {
+const ArgDoc kArgs271[] = {
     {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
     {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs271[] = {
+const ArgDoc kArgs272[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs272[] = {
+const ArgDoc kArgs273[] = {
     {"dst", "key", "", "", 0, 0, {}},
     {"src", "key", "", "", 0, 1, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs270},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs271},
     {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs271},
-};
-
-const ArgDoc kArgs273[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs272},
 };
 
 const ArgDoc kArgs274[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs275[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs276[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs277[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs278[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs278[] = {
+const ArgDoc kArgs279[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs279[] = {
+const ArgDoc kArgs280[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs280[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs279},
 };
 
 const ArgDoc kArgs281[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs280},
 };
 
 const ArgDoc kArgs282[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs281},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs283[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs282},
 };
 
 const ArgDoc kArgs284[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs285[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs285[] = {
+const ArgDoc kArgs286[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs286[] = {
+const ArgDoc kArgs287[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs287[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs286},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs288[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs287},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs289[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs289[] = {
+const ArgDoc kArgs290[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs288},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs289},
 };
 
 const CommandArgs kTable[] = {
@@ -1709,38 +1713,39 @@ const CommandArgs kTable[] = {
     {"type", kArgs238},
     {"unlink", kArgs239},
     {"unsubscribe", kArgs240},
-    {"zadd", kArgs244},
-    {"zcard", kArgs245},
-    {"zcount", kArgs246},
-    {"zdiff", kArgs247},
-    {"zdiffstore", kArgs248},
-    {"zincrby", kArgs249},
-    {"zinter", kArgs251},
-    {"zintercard", kArgs252},
-    {"zinterstore", kArgs254},
-    {"zlexcount", kArgs255},
-    {"zmpop", kArgs257},
-    {"zmscore", kArgs258},
-    {"zpopmax", kArgs259},
-    {"zpopmin", kArgs260},
-    {"zrandmember", kArgs262},
-    {"zrange", kArgs265},
-    {"zrangebylex", kArgs267},
-    {"zrangebyscore", kArgs269},
-    {"zrangestore", kArgs272},
-    {"zrank", kArgs273},
-    {"zrem", kArgs274},
-    {"zremrangebylex", kArgs275},
-    {"zremrangebyrank", kArgs276},
-    {"zremrangebyscore", kArgs277},
-    {"zrevrange", kArgs278},
-    {"zrevrangebylex", kArgs280},
-    {"zrevrangebyscore", kArgs282},
-    {"zrevrank", kArgs283},
-    {"zscan", kArgs284},
-    {"zscore", kArgs285},
-    {"zunion", kArgs287},
-    {"zunionstore", kArgs289},
+    {"watch", kArgs241},
+    {"zadd", kArgs245},
+    {"zcard", kArgs246},
+    {"zcount", kArgs247},
+    {"zdiff", kArgs248},
+    {"zdiffstore", kArgs249},
+    {"zincrby", kArgs250},
+    {"zinter", kArgs252},
+    {"zintercard", kArgs253},
+    {"zinterstore", kArgs255},
+    {"zlexcount", kArgs256},
+    {"zmpop", kArgs258},
+    {"zmscore", kArgs259},
+    {"zpopmax", kArgs260},
+    {"zpopmin", kArgs261},
+    {"zrandmember", kArgs263},
+    {"zrange", kArgs266},
+    {"zrangebylex", kArgs268},
+    {"zrangebyscore", kArgs270},
+    {"zrangestore", kArgs273},
+    {"zrank", kArgs274},
+    {"zrem", kArgs275},
+    {"zremrangebylex", kArgs276},
+    {"zremrangebyrank", kArgs277},
+    {"zremrangebyscore", kArgs278},
+    {"zrevrange", kArgs279},
+    {"zrevrangebylex", kArgs281},
+    {"zrevrangebyscore", kArgs283},
+    {"zrevrank", kArgs284},
+    {"zscan", kArgs285},
+    {"zscore", kArgs286},
+    {"zunion", kArgs288},
+    {"zunionstore", kArgs290},
 };
 
 }  // namespace

@@ -116,7 +116,9 @@ MemoryOverhead Server::memory_overhead() {
   stats_.peak_memory = std::max(stats_.peak_memory, used);
   mh.peak = stats_.peak_memory;
   mh.startup = startup_memory_;
-  for (auto& [id, c] : clients_) mh.clients_normal += c->query.capacity() + c->out().allocated();
+  for (auto& [id, c] : clients_)
+    mh.clients_normal +=
+        c->query.capacity() + c->out().allocated() + (c->multi ? c->multi->memory() : 0);
   mh.total = mh.startup + mh.clients_normal;
   for (auto& db : dbs_) {
     if (db->size() == 0) continue;

@@ -36,7 +36,7 @@ void Server::publish_keyspace_event(std::string_view event, std::string_view key
 void Server::key_expired(store::Db& db, std::string_view key) {
   // As Redis's deleteExpiredKeyAndPropagate: the notification, then WATCH sees a change.
   notify_keyspace_event(kNotifyExpired, "expired", key, db.id());
-  signal_modified_key(db.id(), key);
+  on_key_expired(db.id(), key);
 }
 
 void Server::update_db_hooks(int db) {

@@ -120,7 +120,7 @@ double RateSampler::rate() const {
   return sum / kSamples;
 }
 
-Server::Server(Config config) : config_(std::move(config)) {
+Server::Server(Config config) : config_(std::move(config)), watches_(config_.databases) {
   now_ms_ = wall_ms();
   start_time_ms_ = now_ms_;
   last_save_time_ = now_ms_ / 1000;
@@ -313,6 +313,7 @@ void Server::free_client(uint64_t id) {
   Client* c = it->second.get();
   if (c->blocked) unpark(*c);
   if (c->subs.total() != 0) pubsub_.unsubscribe_all(c->subs);
+  unwatch_all(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);

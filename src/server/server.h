@@ -98,17 +98,21 @@ class Server {
   void read_from_client(Client& c);
   void write_to_client(Client& c);
 
-  // Runs one parsed command for c.
+  // Runs one parsed command for c (or queues it, inside MULTI).
   void execute(Client& c, std::span<const std::string_view> argv);
   // The command argv names (subcommand resolved), arity checked; null after replying
-  // the error (unknown command or subcommand, wrong number of arguments).
-  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply);
+  // the error (unknown command or subcommand, wrong number of arguments). c: the client
+  // it was sent by, whose transaction a rejection fails (see reject_command).
+  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply,
+                           Client* c = nullptr);
   // Runs a resolved command's handler for c as one call: command statistics, and the
   // blocked clients its writes made ready are served after the outermost call (EXEC
   // and scripts call() their commands from inside a call). start_us: when it began.
   void call(Client& c, Command& cmd, std::span<const std::string_view> argv, int64_t start_us);
-  // Replies msg as the rejection of cmd (null: unknown command), counting it.
-  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg);
+  // Replies msg as the rejection of cmd (null: unknown command), counting it. With the
+  // client given, as Redis's rejectCommand: inside MULTI the transaction is failed (EXEC
+  // will answer EXECABORT), and a rejected EXEC discards it with an EXECABORT naming msg.
+  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c = nullptr);
   // Commands running now: 0 between commands, 2 or more inside EXEC or a script.
   int call_depth() const { return call_depth_; }
 
@@ -153,8 +157,13 @@ class Server {
 
   // Blocking commands (blocking.h). A handler with nothing to serve parks its client on
   // keys: woken when one of them comes to hold `waits_for`, or after timeout_ms (0: never).
+  // Inside EXEC (or a script: Client::deny_blocking) it answers at once as Redis 7.0
+  // does there instead: a null array, or a null bulk for `denied` kNull (BLMOVE,
+  // BRPOPLPUSH).
+  enum class DeniedReply { kNullArray, kNull };
   void block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                    store::ObjType waits_for, int64_t timeout_ms);
+                    store::ObjType waits_for, int64_t timeout_ms,
+                    DeniedReply denied = DeniedReply::kNullArray);
   // CLIENT UNBLOCK: answers the parked command as a timeout, or with an UNBLOCKED error.
   // False when c is not blocked.
   bool unblock_client(Client& c, bool with_error);
@@ -168,11 +177,28 @@ class Server {
   void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db) {
     if (config_.notify_keyspace_flags & klass) publish_keyspace_event(event, key, db);
   }
-  // WATCH: marks the transactions watching key in db as failed (multi.cc).
-  void signal_modified_key(int db, std::string_view key);
+  // WATCH: marks the transactions watching key in db as failed (multi.cc). Runs on every
+  // write: one branch when nobody watches.
+  void signal_modified_key(int db, std::string_view key) {
+    if (!watches_.empty()) touch_watched_key(db, key);
+  }
+  // FLUSHDB (db) and FLUSHALL (-1), before emptying: fails the transactions watching
+  // keys that exist there. SWAPDB a b, before swapping: those watching a key present in
+  // either db's contents.
+  void signal_flushed_db(int db);
+  void signal_swapped_dbs(int a, int b);
   // Changes since start (Redis's server.dirty): INFO rdb_changes_since_last_save.
   uint64_t dirty() const { return dirty_; }
   void add_dirty(uint64_t n) { dirty_ += n; }
+
+  // Transactions (multi.cc; the commands are in commands/transaction.cc).
+  void watch_key(Client& c, std::string_view key);  // in c's db
+  void unwatch_all(Client& c);
+  // Whether a key c watches, alive when WATCHed, has expired since (EXEC then fails).
+  bool watched_key_expired(const Client& c);
+  // Leaves MULTI (queued commands dropped) and unwatches everything: EXEC, DISCARD, RESET.
+  void discard_transaction(Client& c);
+  const WatchIndex& watches() const { return watches_; }
 
   // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
   // patterns matching it; returns how many clients received it.
@@ -213,6 +239,11 @@ class Server {
   void free_client(uint64_t id);
   void free_closing_clients();
   bool listen_all(std::string* err);
+  // Transactions (multi.cc).
+  void queue_command(Client& c, Command& cmd, std::span<const std::string_view> argv);
+  bool reject_in_transaction(Client& c, Command* cmd, std::string_view msg);
+  void touch_watched_key(int db, std::string_view key);
+  void on_key_expired(int db, std::string_view key);
   // Blocking (blocking.cc).
   void on_key_added(store::Db& db, const store::Entry& e, bool created);
   void serve_ready_keys();
@@ -243,6 +274,7 @@ class Server {
   store::LazyFree lazy_free_;
   store::FreePolicy free_policy_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
+  WatchIndex watches_;  // WATCHed keys of every client, by db
   // Blocked clients by db and key, in the order they blocked.
   std::vector<std::map<std::string, std::list<Client*>, std::less<>>> blocking_keys_;
   std::vector<size_t> blocked_in_db_;
