@@ -68,6 +68,8 @@ class Client final : public net::ConnectionHandler {
   bool write_watched = false;               // waiting for the socket to drain
   bool read_parked = false;                 // readable, waiting for before_sleep's threaded reads
   std::unique_ptr<BlockedCommand> blocked;  // parked by a blocking command (blocking.h)
+  Subscriptions subs{this};                 // Pub/Sub channels and patterns (pubsub.h)
+  int64_t obuf_soft_since_ms = 0;           // output over the soft limit since (output_limits.cc)
   std::unique_ptr<MultiState> multi;        // between MULTI and EXEC/DISCARD (multi.h)
   WatchState watch;                         // WATCHed keys (multi.h)
   // Set while EXEC (or a script) runs commands for this client: a blocking command then
@@ -76,8 +78,6 @@ class Client final : public net::ConnectionHandler {
   // Errors replied by commands run inside this client's current command (EXEC's queue):
   // each was counted by its own call, not again by the enclosing one (Server::call).
   uint64_t nested_errors = 0;
-  Subscriptions subs{this};        // Pub/Sub channels and patterns (pubsub.h)
-  int64_t obuf_soft_since_ms = 0;  // output over the soft limit since (output_limits.cc)
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

@@ -312,8 +312,8 @@ void Server::free_client(uint64_t id) {
   if (it == clients_.end()) return;
   Client* c = it->second.get();
   if (c->blocked) unpark(*c);
-  unwatch_all(*c);
   if (c->subs.total() != 0) pubsub_.unsubscribe_all(c->subs);
+  unwatch_all(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);

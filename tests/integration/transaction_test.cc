@@ -541,8 +541,8 @@ TEST_P(TransactionTest, SubscribeInsideMulti) {
   if (is_error(conn().cmd({"SUBSCRIBE", "ch"}), "ERR unknown command"))
     GTEST_SKIP() << "SUBSCRIBE is not built in this tree";
   conn().cmd({"PING"});
-  // As Redis 7.0: SUBSCRIBE runs in the transaction, the PING after it already answers
-  // as in subscriber mode, and the client stays subscribed.
+  // As Redis 7.0: SUBSCRIBE runs in the transaction, and the client is subscribed from
+  // then on: the PING queued after it already answers in subscriber form.
   EXPECT_EQ(conn().raw_cmd({"EXEC"}),
             "*2\r\n*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n");
   EXPECT_EQ(conn().raw_cmd({"MULTI"}),
