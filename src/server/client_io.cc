@@ -218,6 +218,7 @@ void Server::handle_parked_reads(std::vector<Client*>& parked) {
                                    std::min(kPrefetchChunk, parked.size() - start));
     if (chunk.size() >= 2) prefetch_first_keys(chunk);
     for (Client* c : chunk) {
+      if (!c->read_parked) continue;  // served meanwhile, while a script was busy (busy.cc)
       c->read_parked = false;
       if (skip(c)) {
         c->io.preparsed = false;

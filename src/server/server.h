@@ -271,6 +271,7 @@ class Server {
   Client* busy_caller_ = nullptr;
   std::string busy_error_;
   std::vector<Client*> busy_reads_;
+  std::vector<Client*> busy_backlog_;  // read with the caller, not run yet
   // Last: destroyed first, while the databases and clients its script client uses exist.
   std::unique_ptr<ScriptHost> script_host_;
 };
