@@ -117,7 +117,12 @@ MemoryOverhead Server::memory_overhead() {
   mh.peak = stats_.peak_memory;
   mh.startup = startup_memory_;
   for (auto& [id, c] : clients_) mh.clients_normal += c->query.capacity() + c->out().allocated();
-  mh.total = mh.startup + mh.clients_normal;
+  if (script_host_) {
+    const ScriptMemory sm = script_host_->memory();
+    mh.lua_caches = sm.scripts_eval;
+    mh.functions_caches = sm.functions_memory;
+  }
+  mh.total = mh.startup + mh.clients_normal + mh.lua_caches + mh.functions_caches;
   for (auto& db : dbs_) {
     if (db->size() == 0) continue;
     MemoryOverhead::DbTables t{db->id(), db->keys().bucket_bytes(), db->expires_overhead_bytes()};

@@ -59,6 +59,8 @@ struct MemoryOverhead {
   size_t peak = 0;            // highest alloc.allocated seen
   size_t startup = 0;         // allocated when the server started serving
   size_t clients_normal = 0;  // query and reply buffers of every client
+  size_t lua_caches = 0;      // cached EVAL scripts (ScriptMemory::scripts_eval)
+  size_t functions_caches = 0;
   struct DbTables {
     int id;
     size_t main, expires;  // keyspace table slots; expires table slots and nodes
