@@ -19,6 +19,7 @@ extern "C" {
 
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
