@@ -6,8 +6,9 @@
 //   (-0.0 too, as 0); any other number a float32 when it survives the round trip through
 //   float (so do +-inf), else a float64. NaN is always a float64.
 // - A table whose keys are exactly the integers 1..n (all within int) is an array, any
-//   other a map in lua_next order; {} is the empty array. Tables nested 16 deep, and
-//   values msgpack cannot hold (functions, userdata, threads), become nil.
+//   other a map in lua_next order; {} is the empty array. A table inside 16 enclosing
+//   tables (so a cycle ends there), and values msgpack cannot hold (functions, userdata,
+//   threads), become nil.
 // - Strings are str types (fixstr, str8, str16, str32); the bin and ext types are never
 //   produced.
 // Decoding (unpack*): every type but bin and ext; integers become numbers through
@@ -49,7 +50,7 @@ class Encoder {
   // Returns nullptr, or the luaL_checkstack message of a stack that cannot grow.
   const char* encode(int level) {
     int type = lua_type(L_, -1);
-    if (type == LUA_TTABLE && level == kMaxNesting) type = LUA_TNIL;  // cycles end here
+    if (type == LUA_TTABLE && level == kMaxNesting) type = LUA_TNIL;
     switch (type) {
       case LUA_TSTRING: {
         size_t len = 0;

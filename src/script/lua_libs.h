@@ -8,8 +8,13 @@
 //
 // Each opener creates the library table, stores it in the global of the library's name
 // and leaves it on the stack (returns 1): call it directly or through lua_call, like the
-// standard luaopen_* functions. Errors are Lua errors (longjmp): nothing in these files
-// keeps an object with a destructor alive across a call that can raise one.
+// standard luaopen_* functions. Errors are Lua errors (longjmp): apart from an
+// out-of-memory error inside the Lua API, none can skip a destructor in these files.
+//
+// Known difference from Redis, outside these files: Redis's Lua hashes every byte of a
+// string, Debian's Lua 5.1 only a sample of strings of 32 bytes or more, so tables with
+// such keys iterate (and pack as maps) in another order; so do tables keyed by tables,
+// which Lua hashes by address (they differ between any two processes).
 #pragma once
 
 struct lua_State;

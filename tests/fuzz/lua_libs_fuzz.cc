@@ -8,7 +8,7 @@
 //
 //   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DRKV_FUZZ=ON -DRKV_JEMALLOC=OFF
 //   cmake --build build-fuzz --target fuzz_lua_libs
-//   build-fuzz/tests/fuzz_lua_libs -max_total_time=300 CORPUS_DIR
+//   build-fuzz/tests/fuzz_lua_libs -max_total_time=300 -max_len=1024 CORPUS_DIR
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
