@@ -31,6 +31,11 @@ bool parse_block_timeout(std::string_view arg, resp::Reply& reply, int64_t* time
 void Server::block_client(CommandContext& ctx, std::span<const std::string_view> keys,
                           store::ObjType waits_for, int64_t timeout_ms) {
   Client& c = ctx.client;
+  if (c.deny_blocking) {
+    // Nothing can arrive while a script runs: Redis 7.0 answers at once, as a timeout.
+    ctx.reply.null_array();
+    return;
+  }
   if (c.blocked) {  // woken, and still nothing to serve: keep its place in line
     c.blocked->blocked_again = true;
     return;

@@ -24,6 +24,10 @@ class Server;
 class Client final : public net::ConnectionHandler {
  public:
   Client(Server& server, std::unique_ptr<net::Connection> conn, uint64_t id, int64_t now_ms);
+  // A client without a connection (a script's: commands run for it through
+  // Server::call and the caller takes its replies out of out()); conn() reads nothing
+  // and accepts no writes, and the server never lists, reads or flushes it.
+  Client(Server& server, uint64_t id, int64_t now_ms);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -66,6 +70,9 @@ class Client final : public net::ConnectionHandler {
   bool write_watched = false;               // waiting for the socket to drain
   bool read_parked = false;                 // readable, waiting for before_sleep's threaded reads
   std::unique_ptr<BlockedCommand> blocked;  // parked by a blocking command (blocking.h)
+  // A script's client: a blocking command answers at once as if timed out instead of
+  // parking (Server::block_client).
+  bool deny_blocking = false;
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

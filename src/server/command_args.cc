@@ -452,71 +452,99 @@ const ArgDoc kArgs85[] = {
 };
 
 const ArgDoc kArgs86[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"script", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs87[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"script", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs88[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs87},
+    {"sha1", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs89[] = {
+    {"sha1", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs90[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs91[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs90[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs89},
-};
-
-const ArgDoc kArgs91[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
 const ArgDoc kArgs92[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs91},
 };
 
 const ArgDoc kArgs93[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs92},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs94[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs93},
+};
+
+const ArgDoc kArgs95[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs96[] = {
     {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs95[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs94},
+const ArgDoc kArgs97[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs96},
 };
 
-const ArgDoc kArgs96[] = {
+const ArgDoc kArgs98[] = {
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs99[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs98},
+};
+
+const ArgDoc kArgs100[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs97[] = {
+const ArgDoc kArgs101[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs98[] = {
+const ArgDoc kArgs102[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs99[] = {
+const ArgDoc kArgs103[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -524,70 +552,50 @@ const ArgDoc kArgs99[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs100[] = {
+const ArgDoc kArgs104[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs99},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs103},
 };
 
-const ArgDoc kArgs101[] = {
+const ArgDoc kArgs105[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs102[] = {
+const ArgDoc kArgs106[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs103[] = {
+const ArgDoc kArgs107[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs104[] = {
+const ArgDoc kArgs108[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs105[] = {
+const ArgDoc kArgs109[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs104},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs108},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs106[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs105},
-};
-
-const ArgDoc kArgs107[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs108[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs109[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
 const ArgDoc kArgs110[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs109},
 };
 
 const ArgDoc kArgs111[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
-    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs112[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs113[] = {
@@ -596,84 +604,104 @@ const ArgDoc kArgs113[] = {
 
 const ArgDoc kArgs114[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", kArgMultiple, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs115[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs116[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs115},
 };
 
 const ArgDoc kArgs117[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs118[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs117},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs119[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs120[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs119},
+};
+
+const ArgDoc kArgs121[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs122[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs121},
+};
+
+const ArgDoc kArgs123[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs120[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs121[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs120},
-};
-
-const ArgDoc kArgs122[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs123[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs124[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs125[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs124},
 };
 
 const ArgDoc kArgs126[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs127[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"increment", "double", "", "", 0, -1, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs128[] = {
-    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs129[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs130[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs131[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs132[] = {
+    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs133[] = {
+    {"pattern", "pattern", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs134[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -682,62 +710,62 @@ const ArgDoc kArgs130[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs131[] = {
+const ArgDoc kArgs135[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs132[] = {
+const ArgDoc kArgs136[] = {
     {"before", "pure-token", "BEFORE", "", 0, -1, {}},
     {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs133[] = {
+const ArgDoc kArgs137[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs132},
+    {"where", "oneof", "", "", 0, -1, kArgs136},
     {"pivot", "string", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs134[] = {
+const ArgDoc kArgs138[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs135[] = {
-    {"left", "pure-token", "LEFT", "", 0, -1, {}},
-    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs136[] = {
-    {"left", "pure-token", "LEFT", "", 0, -1, {}},
-    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs137[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-    {"wherefrom", "oneof", "", "", 0, -1, kArgs135},
-    {"whereto", "oneof", "", "", 0, -1, kArgs136},
-};
-
-const ArgDoc kArgs138[] = {
-    {"left", "pure-token", "LEFT", "", 0, -1, {}},
-    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs139[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs138},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs140[] = {
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs141[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs139},
+    {"whereto", "oneof", "", "", 0, -1, kArgs140},
+};
+
+const ArgDoc kArgs142[] = {
+    {"left", "pure-token", "LEFT", "", 0, -1, {}},
+    {"right", "pure-token", "RIGHT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs143[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs142},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs144[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs141[] = {
+const ArgDoc kArgs145[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", 0, -1, {}},
     {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
@@ -745,91 +773,75 @@ const ArgDoc kArgs141[] = {
     {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs142[] = {
+const ArgDoc kArgs146[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs143[] = {
+const ArgDoc kArgs147[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs144[] = {
+const ArgDoc kArgs148[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs145[] = {
+const ArgDoc kArgs149[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs146[] = {
+const ArgDoc kArgs150[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs147[] = {
+const ArgDoc kArgs151[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs148[] = {
+const ArgDoc kArgs152[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs149[] = {
+const ArgDoc kArgs153[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs150[] = {
+const ArgDoc kArgs154[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs151[] = {
+const ArgDoc kArgs155[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"db", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs152[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs153[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs152},
-};
-
-const ArgDoc kArgs154[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs155[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs154},
-};
-
 const ArgDoc kArgs156[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs157[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs156},
 };
 
 const ArgDoc kArgs158[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs159[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs158},
 };
 
 const ArgDoc kArgs160[] = {
@@ -853,133 +865,203 @@ const ArgDoc kArgs164[] = {
 };
 
 const ArgDoc kArgs165[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs166[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs165},
 };
 
 const ArgDoc kArgs167[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs168[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs169[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs168[] = {
+const ArgDoc kArgs170[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs169},
+};
+
+const ArgDoc kArgs171[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs172[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs167},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs171},
 };
 
-const ArgDoc kArgs169[] = {
+const ArgDoc kArgs173[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs170[] = {
+const ArgDoc kArgs174[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs171[] = {
+const ArgDoc kArgs175[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs172[] = {
+const ArgDoc kArgs176[] = {
     {"subcommand", "string", "", "", 0, -1, {}},
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs173[] = {
+const ArgDoc kArgs177[] = {
     {"destkey", "key", "", "", 0, 0, {}},
     {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs174[] = {
+const ArgDoc kArgs178[] = {
     {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs175[] = {
+const ArgDoc kArgs179[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"milliseconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs176[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs177[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs178[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
-};
-
-const ArgDoc kArgs179[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
-};
-
 const ArgDoc kArgs180[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs181[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs182[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs183[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs184[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs185[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs186[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs187[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs188[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs185[] = {
+const ArgDoc kArgs189[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs186[] = {
+const ArgDoc kArgs190[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs191[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs190},
+};
+
+const ArgDoc kArgs192[] = {
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs193[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs194[] = {
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs193},
+};
+
+const ArgDoc kArgs195[] = {
+    {"script", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs196[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs197[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs196},
+};
+
+const ArgDoc kArgs198[] = {
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs199[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs199},
+};
+
+const ArgDoc kArgs201[] = {
+    {"script", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs202[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs187[] = {
+const ArgDoc kArgs203[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs188[] = {
+const ArgDoc kArgs204[] = {
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs189[] = {
+const ArgDoc kArgs205[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs190[] = {
+const ArgDoc kArgs206[] = {
     {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
     {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
@@ -987,382 +1069,287 @@ const ArgDoc kArgs190[] = {
     {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs191[] = {
+const ArgDoc kArgs207[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs189},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs205},
     {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs190},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs206},
 };
 
-const ArgDoc kArgs192[] = {
+const ArgDoc kArgs208[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs193[] = {
+const ArgDoc kArgs209[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs194[] = {
+const ArgDoc kArgs210[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs195[] = {
+const ArgDoc kArgs211[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs196[] = {
+const ArgDoc kArgs212[] = {
     {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
     {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs197[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs196},
+const ArgDoc kArgs213[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs212},
     {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
     {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
     {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs198[] = {
+const ArgDoc kArgs214[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs199[] = {
+const ArgDoc kArgs215[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs200[] = {
+const ArgDoc kArgs216[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs201[] = {
+const ArgDoc kArgs217[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs202[] = {
+const ArgDoc kArgs218[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs203[] = {
+const ArgDoc kArgs219[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs204[] = {
+const ArgDoc kArgs220[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs205[] = {
+const ArgDoc kArgs221[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs206[] = {
+const ArgDoc kArgs222[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs207[] = {
+const ArgDoc kArgs223[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs205},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs221},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs206},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs222},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
     {"destination", "key", "STORE", "", kArgOptional, 2, {}},
 };
 
-const ArgDoc kArgs208[] = {
+const ArgDoc kArgs224[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs209[] = {
+const ArgDoc kArgs225[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs210[] = {
+const ArgDoc kArgs226[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs208},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs224},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs209},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs225},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs211[] = {
+const ArgDoc kArgs227[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs212[] = {
+const ArgDoc kArgs228[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs213[] = {
+const ArgDoc kArgs229[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs214[] = {
+const ArgDoc kArgs230[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs215[] = {
+const ArgDoc kArgs231[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs216[] = {
+const ArgDoc kArgs232[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs217[] = {
+const ArgDoc kArgs233[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs218[] = {
+const ArgDoc kArgs234[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs219[] = {
+const ArgDoc kArgs235[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs220[] = {
+const ArgDoc kArgs236[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs221[] = {
+const ArgDoc kArgs237[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs222[] = {
+const ArgDoc kArgs238[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs223[] = {
+const ArgDoc kArgs239[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs224[] = {
+const ArgDoc kArgs240[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs225[] = {
+const ArgDoc kArgs241[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs226[] = {
+const ArgDoc kArgs242[] = {
     {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs227[] = {
+const ArgDoc kArgs243[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs224},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs225},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs240},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs241},
     {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
     {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs226},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs242},
 };
 
-const ArgDoc kArgs228[] = {
+const ArgDoc kArgs244[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs229[] = {
+const ArgDoc kArgs245[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs230[] = {
+const ArgDoc kArgs246[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs231[] = {
+const ArgDoc kArgs247[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs232[] = {
+const ArgDoc kArgs248[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs233[] = {
+const ArgDoc kArgs249[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs234[] = {
+const ArgDoc kArgs250[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs233},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs249},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs235[] = {
+const ArgDoc kArgs251[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs236[] = {
+const ArgDoc kArgs252[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs237[] = {
+const ArgDoc kArgs253[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs236},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs252},
 };
 
-const ArgDoc kArgs238[] = {
+const ArgDoc kArgs254[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs239[] = {
+const ArgDoc kArgs255[] = {
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs240[] = {
+const ArgDoc kArgs256[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs239},
+    {"where", "oneof", "", "", 0, -1, kArgs255},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs241[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs242[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs243[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs244[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs245[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs244},
-};
-
-const ArgDoc kArgs246[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs247[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs248[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs246},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs247},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs249[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs250[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs249},
-};
-
-const ArgDoc kArgs251[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs252[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs251},
-};
-
-const ArgDoc kArgs253[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs254[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs255[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs253},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs254},
-};
-
-const ArgDoc kArgs256[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs257[] = {
@@ -1372,97 +1359,192 @@ const ArgDoc kArgs257[] = {
 
 const ArgDoc kArgs258[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs260[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs261[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs260},
+};
+
+const ArgDoc kArgs262[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs263[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs264[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs262},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs263},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs265[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs266[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs265},
+};
+
+const ArgDoc kArgs267[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs268[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs267},
+};
+
+const ArgDoc kArgs269[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs270[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs271[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs269},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs270},
+};
+
+const ArgDoc kArgs272[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs273[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs274[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs275[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs276[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs277[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs262[] = {
+const ArgDoc kArgs278[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs263[] = {
+const ArgDoc kArgs279[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"max", "string", "", "", 0, -1, {}},
     {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs262},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs278},
 };
 
-const ArgDoc kArgs264[] = {
+const ArgDoc kArgs280[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs265[] = {
+const ArgDoc kArgs281[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"max", "double", "", "", 0, -1, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs264},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs280},
 };
 
-const ArgDoc kArgs266[] = {
+const ArgDoc kArgs282[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs267[] = {
+const ArgDoc kArgs283[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs268[] = {
+const ArgDoc kArgs284[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs269[] = {
+const ArgDoc kArgs285[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs270[] = {
+const ArgDoc kArgs286[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs269},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs285},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs271[] = {
+const ArgDoc kArgs287[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs272[] = {
+const ArgDoc kArgs288[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs271},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs287},
 };
 
 const CommandArgs kTable[] = {
@@ -1510,151 +1592,163 @@ const CommandArgs kTable[] = {
     {"decrby", kArgs83},
     {"del", kArgs84},
     {"echo", kArgs85},
-    {"exists", kArgs86},
-    {"expire", kArgs88},
-    {"expireat", kArgs90},
-    {"expiretime", kArgs91},
-    {"flushall", kArgs93},
-    {"flushdb", kArgs95},
-    {"get", kArgs96},
-    {"getbit", kArgs97},
-    {"getdel", kArgs98},
-    {"getex", kArgs100},
-    {"getrange", kArgs101},
-    {"getset", kArgs102},
-    {"hdel", kArgs103},
-    {"hello", kArgs106},
-    {"hexists", kArgs107},
-    {"hget", kArgs108},
-    {"hgetall", kArgs109},
-    {"hincrby", kArgs110},
-    {"hincrbyfloat", kArgs111},
-    {"hkeys", kArgs112},
-    {"hlen", kArgs113},
-    {"hmget", kArgs114},
-    {"hmset", kArgs116},
-    {"hrandfield", kArgs118},
-    {"hscan", kArgs119},
-    {"hset", kArgs121},
-    {"hsetnx", kArgs122},
-    {"hstrlen", kArgs123},
-    {"hvals", kArgs124},
-    {"incr", kArgs125},
-    {"incrby", kArgs126},
-    {"incrbyfloat", kArgs127},
-    {"info", kArgs128},
-    {"keys", kArgs129},
-    {"lcs", kArgs130},
-    {"lindex", kArgs131},
-    {"linsert", kArgs133},
-    {"llen", kArgs134},
-    {"lmove", kArgs137},
-    {"lmpop", kArgs139},
-    {"lpop", kArgs140},
-    {"lpos", kArgs141},
-    {"lpush", kArgs142},
-    {"lpushx", kArgs143},
-    {"lrange", kArgs144},
-    {"lrem", kArgs145},
-    {"lset", kArgs146},
-    {"ltrim", kArgs147},
-    {"memory|usage", kArgs148},
-    {"memory|usage", kArgs149},
-    {"mget", kArgs150},
-    {"move", kArgs151},
-    {"mset", kArgs153},
-    {"msetnx", kArgs155},
-    {"object|encoding", kArgs156},
-    {"object|freq", kArgs157},
-    {"object|idletime", kArgs158},
-    {"object|refcount", kArgs159},
+    {"eval", kArgs86},
+    {"eval_ro", kArgs87},
+    {"evalsha", kArgs88},
+    {"evalsha_ro", kArgs89},
+    {"exists", kArgs90},
+    {"expire", kArgs92},
+    {"expireat", kArgs94},
+    {"expiretime", kArgs95},
+    {"flushall", kArgs97},
+    {"flushdb", kArgs99},
+    {"get", kArgs100},
+    {"getbit", kArgs101},
+    {"getdel", kArgs102},
+    {"getex", kArgs104},
+    {"getrange", kArgs105},
+    {"getset", kArgs106},
+    {"hdel", kArgs107},
+    {"hello", kArgs110},
+    {"hexists", kArgs111},
+    {"hget", kArgs112},
+    {"hgetall", kArgs113},
+    {"hincrby", kArgs114},
+    {"hincrbyfloat", kArgs115},
+    {"hkeys", kArgs116},
+    {"hlen", kArgs117},
+    {"hmget", kArgs118},
+    {"hmset", kArgs120},
+    {"hrandfield", kArgs122},
+    {"hscan", kArgs123},
+    {"hset", kArgs125},
+    {"hsetnx", kArgs126},
+    {"hstrlen", kArgs127},
+    {"hvals", kArgs128},
+    {"incr", kArgs129},
+    {"incrby", kArgs130},
+    {"incrbyfloat", kArgs131},
+    {"info", kArgs132},
+    {"keys", kArgs133},
+    {"lcs", kArgs134},
+    {"lindex", kArgs135},
+    {"linsert", kArgs137},
+    {"llen", kArgs138},
+    {"lmove", kArgs141},
+    {"lmpop", kArgs143},
+    {"lpop", kArgs144},
+    {"lpos", kArgs145},
+    {"lpush", kArgs146},
+    {"lpushx", kArgs147},
+    {"lrange", kArgs148},
+    {"lrem", kArgs149},
+    {"lset", kArgs150},
+    {"ltrim", kArgs151},
+    {"memory|usage", kArgs152},
+    {"memory|usage", kArgs153},
+    {"mget", kArgs154},
+    {"move", kArgs155},
+    {"mset", kArgs157},
+    {"msetnx", kArgs159},
     {"object|encoding", kArgs160},
     {"object|freq", kArgs161},
     {"object|idletime", kArgs162},
     {"object|refcount", kArgs163},
-    {"persist", kArgs164},
-    {"pexpire", kArgs166},
-    {"pexpireat", kArgs168},
-    {"pexpiretime", kArgs169},
-    {"pfadd", kArgs170},
-    {"pfcount", kArgs171},
-    {"pfdebug", kArgs172},
-    {"pfmerge", kArgs173},
-    {"ping", kArgs174},
-    {"psetex", kArgs175},
-    {"pttl", kArgs176},
-    {"rename", kArgs177},
-    {"renamenx", kArgs178},
-    {"rpop", kArgs179},
-    {"rpoplpush", kArgs180},
-    {"rpush", kArgs181},
-    {"rpushx", kArgs182},
-    {"sadd", kArgs183},
-    {"scan", kArgs184},
-    {"scard", kArgs185},
-    {"sdiff", kArgs186},
-    {"sdiffstore", kArgs187},
-    {"select", kArgs188},
-    {"set", kArgs191},
-    {"setbit", kArgs192},
-    {"setex", kArgs193},
-    {"setnx", kArgs194},
-    {"setrange", kArgs195},
-    {"shutdown", kArgs197},
-    {"sinter", kArgs198},
-    {"sintercard", kArgs199},
-    {"sinterstore", kArgs200},
-    {"sismember", kArgs201},
-    {"smembers", kArgs202},
-    {"smismember", kArgs203},
-    {"smove", kArgs204},
-    {"sort", kArgs207},
-    {"sort_ro", kArgs210},
-    {"spop", kArgs211},
-    {"srandmember", kArgs212},
-    {"srem", kArgs213},
-    {"sscan", kArgs214},
-    {"strlen", kArgs215},
-    {"substr", kArgs216},
-    {"sunion", kArgs217},
-    {"sunionstore", kArgs218},
-    {"swapdb", kArgs219},
-    {"touch", kArgs220},
-    {"ttl", kArgs221},
-    {"type", kArgs222},
-    {"unlink", kArgs223},
-    {"zadd", kArgs227},
-    {"zcard", kArgs228},
-    {"zcount", kArgs229},
-    {"zdiff", kArgs230},
-    {"zdiffstore", kArgs231},
-    {"zincrby", kArgs232},
-    {"zinter", kArgs234},
-    {"zintercard", kArgs235},
-    {"zinterstore", kArgs237},
-    {"zlexcount", kArgs238},
-    {"zmpop", kArgs240},
-    {"zmscore", kArgs241},
-    {"zpopmax", kArgs242},
-    {"zpopmin", kArgs243},
-    {"zrandmember", kArgs245},
-    {"zrange", kArgs248},
-    {"zrangebylex", kArgs250},
-    {"zrangebyscore", kArgs252},
-    {"zrangestore", kArgs255},
-    {"zrank", kArgs256},
-    {"zrem", kArgs257},
-    {"zremrangebylex", kArgs258},
-    {"zremrangebyrank", kArgs259},
-    {"zremrangebyscore", kArgs260},
-    {"zrevrange", kArgs261},
-    {"zrevrangebylex", kArgs263},
-    {"zrevrangebyscore", kArgs265},
-    {"zrevrank", kArgs266},
-    {"zscan", kArgs267},
-    {"zscore", kArgs268},
-    {"zunion", kArgs270},
-    {"zunionstore", kArgs272},
+    {"object|encoding", kArgs164},
+    {"object|freq", kArgs165},
+    {"object|idletime", kArgs166},
+    {"object|refcount", kArgs167},
+    {"persist", kArgs168},
+    {"pexpire", kArgs170},
+    {"pexpireat", kArgs172},
+    {"pexpiretime", kArgs173},
+    {"pfadd", kArgs174},
+    {"pfcount", kArgs175},
+    {"pfdebug", kArgs176},
+    {"pfmerge", kArgs177},
+    {"ping", kArgs178},
+    {"psetex", kArgs179},
+    {"pttl", kArgs180},
+    {"rename", kArgs181},
+    {"renamenx", kArgs182},
+    {"rpop", kArgs183},
+    {"rpoplpush", kArgs184},
+    {"rpush", kArgs185},
+    {"rpushx", kArgs186},
+    {"sadd", kArgs187},
+    {"scan", kArgs188},
+    {"scard", kArgs189},
+    {"script|debug", kArgs191},
+    {"script|exists", kArgs192},
+    {"script|flush", kArgs194},
+    {"script|load", kArgs195},
+    {"script|debug", kArgs197},
+    {"script|exists", kArgs198},
+    {"script|flush", kArgs200},
+    {"script|load", kArgs201},
+    {"sdiff", kArgs202},
+    {"sdiffstore", kArgs203},
+    {"select", kArgs204},
+    {"set", kArgs207},
+    {"setbit", kArgs208},
+    {"setex", kArgs209},
+    {"setnx", kArgs210},
+    {"setrange", kArgs211},
+    {"shutdown", kArgs213},
+    {"sinter", kArgs214},
+    {"sintercard", kArgs215},
+    {"sinterstore", kArgs216},
+    {"sismember", kArgs217},
+    {"smembers", kArgs218},
+    {"smismember", kArgs219},
+    {"smove", kArgs220},
+    {"sort", kArgs223},
+    {"sort_ro", kArgs226},
+    {"spop", kArgs227},
+    {"srandmember", kArgs228},
+    {"srem", kArgs229},
+    {"sscan", kArgs230},
+    {"strlen", kArgs231},
+    {"substr", kArgs232},
+    {"sunion", kArgs233},
+    {"sunionstore", kArgs234},
+    {"swapdb", kArgs235},
+    {"touch", kArgs236},
+    {"ttl", kArgs237},
+    {"type", kArgs238},
+    {"unlink", kArgs239},
+    {"zadd", kArgs243},
+    {"zcard", kArgs244},
+    {"zcount", kArgs245},
+    {"zdiff", kArgs246},
+    {"zdiffstore", kArgs247},
+    {"zincrby", kArgs248},
+    {"zinter", kArgs250},
+    {"zintercard", kArgs251},
+    {"zinterstore", kArgs253},
+    {"zlexcount", kArgs254},
+    {"zmpop", kArgs256},
+    {"zmscore", kArgs257},
+    {"zpopmax", kArgs258},
+    {"zpopmin", kArgs259},
+    {"zrandmember", kArgs261},
+    {"zrange", kArgs264},
+    {"zrangebylex", kArgs266},
+    {"zrangebyscore", kArgs268},
+    {"zrangestore", kArgs271},
+    {"zrank", kArgs272},
+    {"zrem", kArgs273},
+    {"zremrangebylex", kArgs274},
+    {"zremrangebyrank", kArgs275},
+    {"zremrangebyscore", kArgs276},
+    {"zrevrange", kArgs277},
+    {"zrevrangebylex", kArgs279},
+    {"zrevrangebyscore", kArgs281},
+    {"zrevrank", kArgs282},
+    {"zscan", kArgs283},
+    {"zscore", kArgs284},
+    {"zunion", kArgs286},
+    {"zunionstore", kArgs288},
 };
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/script_host.h"
 #include "store/db.h"
 #include "util/fan_out.h"
 #include "util/memory.h"
@@ -92,6 +93,7 @@ class Server {
   void run();
   // Ends the loop after the current iteration (SHUTDOWN, signals).
   void request_shutdown() { shutdown_requested_ = true; }
+  bool shutdown_requested() const { return shutdown_requested_; }
 
   // Event entry points (called by Client).
   void read_from_client(Client& c);
@@ -174,6 +176,22 @@ class Server {
   // patterns matching it; returns how many clients received it.
   size_t publish(std::string_view channel, std::string_view message);
 
+  // The scripting engine (script/, installed by main or on first use by commands/).
+  ScriptHost* script_host() { return script_host_.get(); }
+  void set_script_host(std::unique_ptr<ScriptHost> host) { script_host_ = std::move(host); }
+
+  // A command that runs long (a script past busy-reply-threshold) keeps the loop serving
+  // other clients by calling process_events_while_busy() from inside itself, between
+  // begin_busy() and end_busy() (busy.cc). Meanwhile commands not flagged allow-busy
+  // answer busy_error; the caller is not read (its command is still running) and no
+  // client is freed; expiry, blocked-client wake-ups and the cron's housekeeping wait.
+  void begin_busy(Client& caller, std::string busy_error);
+  // One non-blocking loop iteration: reads, BUSY replies or allow-busy commands, writes.
+  void process_events_while_busy();
+  void end_busy();
+  bool busy() const { return busy_caller_ != nullptr; }
+  const std::string& busy_error() const { return busy_error_; }
+
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
@@ -181,7 +199,7 @@ class Server {
   void prefetch_first_keys(std::span<Client* const> clients);
   void after_read(Client& c);
   void after_write(Client& c);
-  void handle_parked_reads();
+  void handle_parked_reads(std::vector<Client*>& parked);
   void handle_pending_writes();
   bool fan_out_worthwhile(size_t clients) const;
   void start_io_threads();
@@ -189,6 +207,7 @@ class Server {
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
+  void busy_before_sleep();
   int64_t cron();
   void active_expire_cycle(bool fast);
   void free_client(uint64_t id);
@@ -247,6 +266,13 @@ class Server {
   bool active_expire_enabled_ = true;
   bool shutdown_requested_ = false;
   std::string run_id_;
+  // Busy state (busy.cc): the client whose command yields to the loop, and the clients
+  // that became readable meanwhile (apart from the batch the outer iteration is walking).
+  Client* busy_caller_ = nullptr;
+  std::string busy_error_;
+  std::vector<Client*> busy_reads_;
+  // Last: destroyed first, while the databases and clients its script client uses exist.
+  std::unique_ptr<ScriptHost> script_host_;
 };
 
 // Set by SIGTERM/SIGINT; the cron turns it into a clean shutdown.
