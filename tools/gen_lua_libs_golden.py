@@ -20,7 +20,10 @@ chunk name "@user_script", so even error positions compare.
     RKV_LUA_LIBS_GOLDEN=/tmp/big.tsv build/tests/unit_tests --gtest_filter='LuaLibs.*'
 
 --tsv writes a larger set as "expr<TAB>answer" lines for a one-off differential run
-(the unit test reads it when RKV_LUA_LIBS_GOLDEN names it).
+(the unit test reads it when RKV_LUA_LIBS_GOLDEN names it). --against PORT runs the same
+cases through EVAL on reactorkv as well and prints every answer that differs:
+
+    tools/gen_lua_libs_golden.py --port 21500 --against 21502 --random 20000 --seed 11
 """
 import argparse
 import random
@@ -609,14 +612,18 @@ def main():
     ap.add_argument("--random", type=int, default=800, help="random cases (default 800)")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--tsv", help="write expr<TAB>answer lines here instead of the C++ include")
+    ap.add_argument("--against", type=int, metavar="PORT",
+                    help="instead of writing anything, send every case to this server too "
+                         "(reactorkv) and report the answers that differ")
     args = ap.parse_args()
 
     redis = Resp(args.port)
     version = redis.call("EVAL", "return redis.REDIS_VERSION", "0")
-    def evaluate(expr):
+
+    def evaluate(expr, server=redis):
         script = HARNESS + " return serall(pcall(function() return " + expr + " end))"
         try:
-            return redis.call("EVAL", script, "0")
+            return server.call("EVAL", script, "0")
         except RuntimeError as e:
             sys.exit("EVAL failed for %s: %s" % (expr, e))
 
@@ -632,6 +639,17 @@ def main():
             answers.append(answer)
     print("%d cases, %d random ones dropped for unstable key order" % (len(cases), dropped),
           file=sys.stderr)
+
+    if args.against:
+        ours = Resp(args.against)
+        differences = 0
+        for expr, answer in zip(cases, answers):
+            got = evaluate(expr, ours)
+            if got != answer:
+                differences += 1
+                print("%s\n  redis: %s\n  ours:  %s" % (expr, answer, got))
+        print("%d difference(s) in %d cases" % (differences, len(cases)))
+        sys.exit(1 if differences else 0)
 
     if args.tsv:
         with open(args.tsv, "w") as f:
