@@ -8,6 +8,8 @@ extern "C" {
 #include <lua-cjson.h>
 }
 
+#include "script/lua_libs.h"
+
 namespace rkv::script {
 namespace {
 
@@ -244,6 +246,8 @@ void open_libraries(lua_State* L) {
   open_lib(L, LUA_STRLIBNAME, luaopen_string);
   open_lib(L, LUA_MATHLIBNAME, luaopen_math);
   open_lib(L, "cjson", luaopen_cjson);
+  open_lib(L, "struct", rkv_luaopen_struct);
+  open_lib(L, "cmsgpack", rkv_luaopen_cmsgpack);
   open_lib(L, "bit", luaopen_bit);
   // What Redis 7.0 leaves out of the base library.
   for (const char* name : {"dofile", "loadfile", "print", "getfenv", "setfenv", "newproxy"}) {
