@@ -2,7 +2,7 @@
 //
 // Libraries: Lua's base library without dofile, loadfile, print, getfenv, setfenv and
 // newproxy; table, string, math, coroutine; cjson and bit (Debian's lua-cjson and
-// lua-bitop); no os, io, package, debug.
+// lua-bitop), cmsgpack and struct (ours: lua_libs.h); no os, io, package, debug.
 //
 // Protection: Redis 7.0 patches its Lua so that tables can be made read-only and then
 // freezes the globals and every library table. Debian's Lua has no such switch, so the
