@@ -25,17 +25,6 @@ struct Engine::Script {
   int ref = LUA_NOREF;  // the compiled chunk, in the registry
 };
 
-struct Engine::Run {
-  server::Client* caller = nullptr;
-  const std::string* name = nullptr;  // what errors and logs call it: the SHA-1 for EVAL
-  bool eval_mode = true;
-  bool read_only = false;  // EVAL_RO, FCALL_RO, no-writes
-  bool wrote = false;      // a write command ran: SCRIPT KILL may no longer stop it
-  bool timed_out = false;  // past busy-reply-threshold: the loop is being served
-  bool killed = false;     // SCRIPT KILL / FUNCTION KILL asked it to stop
-  int64_t start_us = 0;
-};
-
 namespace {
 
 constexpr int kHookInstructions = 100000;  // Redis's count hook period
@@ -346,17 +335,16 @@ Engine::Engine(server::Server& server) : server_(server), client_(server, 0, ser
   client_.authenticated = true;
   client_.name = "lua";
   create_state();
+  create_function_state();
 }
 
 Engine::~Engine() {
   if (L_) lua_close(L_);
+  if (F_) lua_close(F_);
 }
 
-void Engine::create_state() {
-  L_ = luaL_newstate();
-  lua_State* L = L_;
+void Engine::open_api(lua_State* L, bool for_eval) {
   open_libraries(L);
-
   lua_pushlightuserdata(L, &kEngineKey);
   lua_pushlightuserdata(L, this);
   lua_rawset(L, LUA_REGISTRYINDEX);
@@ -383,9 +371,11 @@ void Engine::create_state() {
   set_number(L, "REPL_REPLICA", 2);
   set_number(L, "REPL_ALL", 3);
   set_closure(L, this, "acl_check_cmd", redis_acl_check_cmd);
-  set_function(L, "breakpoint", redis_breakpoint);
-  set_function(L, "debug", redis_debug);
-  set_function(L, "replicate_commands", redis_replicate_commands);
+  if (for_eval) {
+    set_function(L, "breakpoint", redis_breakpoint);
+    set_function(L, "debug", redis_debug);
+    set_function(L, "replicate_commands", redis_replicate_commands);
+  }
   lua_setglobal(L, "redis");
 
   lua_getglobal(L, LUA_MATHLIBNAME);
@@ -395,10 +385,14 @@ void Engine::create_state() {
 
   lua_pushcfunction(L, sandbox_pcall);
   lua_setglobal(L, "pcall");
-  lua_pushcfunction(L, error_handler);
-  lua_setglobal(L, "__redis__err__handler");
+}
 
-  protect_globals(L);
+void Engine::create_state() {
+  L_ = luaL_newstate();
+  open_api(L_, true);
+  lua_pushcfunction(L_, error_handler);
+  lua_setglobal(L_, "__redis__err__handler");
+  protect_globals(L_);
 }
 
 server::ScriptMemory Engine::memory() const {
@@ -410,6 +404,14 @@ server::ScriptMemory Engine::memory() const {
                    scripts_.bucket_count() * sizeof(void*);
   if (scripts_.empty()) m.scripts_eval = 0;
   m.cached_scripts = scripts_.size();
+  m.vm_functions = static_cast<size_t>(lua_gc(F_, LUA_GCCOUNT, 0)) * 1024;
+  m.libraries = libs_.libraries.size();
+  m.functions = libs_.functions.size();
+  for (const auto& [name, lib] : libs_.libraries) {
+    m.functions_memory += sizeof(Library) + 2 * name.size() + lib->code.size();
+    for (const Function& f : lib->functions)
+      m.functions_memory += sizeof(Function) + 2 * f.name.size() + f.description.size();
+  }
   return m;
 }
 
@@ -482,39 +484,43 @@ void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
     ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
     return;
   }
-  run(ctx, *s, sha, read_only || (!compat && (s->flags & kNoWrites) != 0));
+  run(ctx, L_, s->ref, sha, true, read_only || (!compat && (s->flags & kNoWrites) != 0));
 }
 
-void Engine::run(server::CommandContext& ctx, Script& script, const std::string& sha,
-                 bool read_only) {
-  lua_State* L = L_;
+void Engine::run(server::CommandContext& ctx, lua_State* L, int ref, const std::string& name,
+                 bool eval_mode, bool read_only) {
   Run run;
   run.caller = &ctx.client;
-  run.name = &sha;
+  run.name = &name;
+  run.eval_mode = eval_mode;
   run.read_only = read_only;
+  run.argv = ctx.argv;
   client_.db_index = ctx.client.db_index;
   client_.set_resp_version(2);
 
   lua_pushcfunction(L, error_handler);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, script.ref);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  // Both forms take "name numkeys key... arg...": EVAL's keys and args become the globals
+  // KEYS and ARGV, a function's its two arguments.
   const size_t numkeys = static_cast<size_t>(*parse_int64(ctx.arg(2)));
-  for (const char* name : {"KEYS", "ARGV"}) {
-    const size_t first = name[0] == 'K' ? 3 : 3 + numkeys;
-    const size_t count = name[0] == 'K' ? numkeys : ctx.argc() - 3 - numkeys;
+  for (const char* table : {"KEYS", "ARGV"}) {
+    const bool keys = table[0] == 'K';
+    const size_t first = keys ? 3 : 3 + numkeys;
+    const size_t count = keys ? numkeys : ctx.argc() - 3 - numkeys;
     lua_createtable(L, static_cast<int>(count), 0);
     for (size_t i = 0; i < count; i++) {
       const std::string_view a = ctx.arg(first + i);
       lua_pushlstring(L, a.data(), a.size());
       lua_rawseti(L, -2, static_cast<int>(i + 1));
     }
-    set_protected_global(L, name);
+    if (eval_mode) set_protected_global(L, table);
   }
 
   run_ = &run;
   const bool hooked = server_.config().busy_reply_threshold > 0;
   if (hooked) lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookInstructions);
   run.start_us = mono_us();
-  const int status = lua_pcall(L, 0, 1, -2);
+  const int status = eval_mode ? lua_pcall(L, 0, 1, -2) : lua_pcall(L, 2, 1, -4);
   if (hooked) lua_sethook(L, nullptr, 0, 0);
   run_ = nullptr;
   if (run.timed_out) server_.end_busy();
@@ -528,7 +534,7 @@ void Engine::run(server::CommandContext& ctx, Script& script, const std::string&
     return;
   }
   if (status != 0) {
-    reply_error_object(ctx.reply, ctx.cmd, sha);
+    reply_error_object(L, ctx.reply, ctx.cmd, name);
   } else {
     const uint64_t errors_before = ctx.reply.error_count();
     if (write_lua_value(L, ctx.reply, client_.resp_version()) && ctx.cmd &&
@@ -538,8 +544,8 @@ void Engine::run(server::CommandContext& ctx, Script& script, const std::string&
   lua_pop(L, 1);  // the error handler
 }
 
-void Engine::reply_error_object(resp::Reply& reply, server::Command* cmd, const std::string& name) {
-  lua_State* L = L_;
+void Engine::reply_error_object(lua_State* L, resp::Reply& reply, server::Command* cmd,
+                                const std::string& name) {
   if (!lua_istable(L, -1)) {
     // Only when the error handler itself failed (out of memory).
     std::string msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";

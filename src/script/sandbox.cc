@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 #include <lua.hpp>
+#include <utility>
 
 extern "C" {
 #include <lua-bitop.h>
@@ -18,6 +19,9 @@ char kBackingKey;       // proxy -> the table it stands for
 char kProxyOfKey;       // table -> its proxy
 char kReportedMetaKey;  // proxy -> what getmetatable() answers for it (absent: nil)
 char kGlobalsKey;       // the real globals table
+char kSwitchMetaKey;    // FUNCTION: the metatable whose __index picks the globals' view
+char kLoadViewKey;      // FUNCTION: the load API's proxy
+char kFullViewKey;      // FUNCTION: the full globals' proxy
 
 constexpr const char* kReadonly = "Attempt to modify a readonly table";
 
@@ -81,6 +85,14 @@ int missing_global(lua_State* L) {
   if (!lua_isstring(L, 2)) return luaL_error(L, "Script attempted to access a non-string global");
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
                     lua_tostring(L, 2));
+}
+
+void set_missing_global_metatable(lua_State* L, int idx) {
+  idx = absolute(L, idx);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, missing_global);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, idx);
 }
 
 // The base functions, seeing through proxies.
@@ -280,10 +292,7 @@ void protect_globals(lua_State* L) {
   lua_pop(L, 1);
 
   // Reading a missing global is an error: the globals' own metatable says so.
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, missing_global);
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, globals);
+  set_missing_global_metatable(L, globals);
 
   push_proxy(L, globals);
   const int proxy = lua_gettop(L);
@@ -319,6 +328,57 @@ void set_protected_global(lua_State* L, const char* name) {
 
 bool is_protected(lua_State* L, int idx) {
   return is_proxy(L, idx);
+}
+
+void add_load_globals(lua_State* L) {
+  const int api = lua_gettop(L);
+  // Missing names are errors in the load API and in its redis table alike.
+  set_missing_global_metatable(L, api);
+  lua_getfield(L, api, "redis");
+  set_missing_global_metatable(L, -1);
+  lua_pop(L, 1);
+  push_proxy(L, api);
+  const int load_view = lua_gettop(L);
+  lua_pushvalue(L, LUA_GLOBALSINDEX);  // the full globals' proxy (protect_globals)
+  const int full_view = lua_gettop(L);
+
+  lua_newtable(L);  // the new globals
+  const int globals = lua_gettop(L);
+  lua_createtable(L, 0, 2);
+  const int meta = lua_gettop(L);
+  lua_pushvalue(L, full_view);
+  lua_setfield(L, meta, "__index");
+  lua_pushcfunction(L, readonly_newindex);
+  lua_setfield(L, meta, "__newindex");
+  lua_pushvalue(L, meta);
+  lua_setmetatable(L, globals);
+  // The raw functions treat it as a proxy of the real globals; getmetatable(_G) shows a
+  // read-only view of the switch.
+  push_registry(L, &kBackingKey);
+  lua_pushvalue(L, globals);
+  push_registry(L, &kGlobalsKey);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+  push_proxy(L, meta);
+  set_reported_meta(L, globals, -1);
+  lua_pop(L, 1);
+
+  for (auto [key, idx] : {std::pair{&kSwitchMetaKey, meta}, std::pair{&kLoadViewKey, load_view},
+                          std::pair{&kFullViewKey, full_view}}) {
+    lua_pushlightuserdata(L, key);
+    lua_pushvalue(L, idx);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+  }
+  lua_pushvalue(L, globals);
+  lua_replace(L, LUA_GLOBALSINDEX);
+  lua_settop(L, api - 1);
+}
+
+void use_load_globals(lua_State* L, bool load) {
+  push_registry(L, &kSwitchMetaKey);
+  push_registry(L, load ? &kLoadViewKey : &kFullViewKey);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
 }
 
 }  // namespace rkv::script

@@ -34,4 +34,12 @@ void set_protected_global(lua_State* L, const char* name);
 // Whether the value at idx is one of the proxies.
 bool is_protected(lua_State* L, int idx);
 
+// FUNCTION's environment, on top of protect_globals: a library's code runs with only its
+// load API in sight (the table on top of the stack, popped: {redis = {register_function,
+// log...}}; anything else is a nonexistent global), the functions it registers run with
+// the full globals. The globals become an empty table whose reads go to one or the other.
+void add_load_globals(lua_State* L);
+// Points the globals at the load API (true) or at the full globals (false).
+void use_load_globals(lua_State* L, bool load);
+
 }  // namespace rkv::script

@@ -514,12 +514,17 @@ const ArgDoc kArgs95[] = {
 };
 
 const ArgDoc kArgs96[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+    {"function", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs97[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs96},
+    {"function", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs98[] = {
@@ -532,86 +537,80 @@ const ArgDoc kArgs99[] = {
 };
 
 const ArgDoc kArgs100[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
 const ArgDoc kArgs101[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs100},
 };
 
 const ArgDoc kArgs102[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"library-name", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs103[] = {
-    {"seconds", "integer", "EX", "", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "", 0, -1, {}},
-    {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs104[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs103},
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs103},
 };
 
 const ArgDoc kArgs105[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
+    {"library-name-pattern", "string", "LIBRARYNAME", "", kArgOptional, -1, {}},
+    {"withcode", "pure-token", "WITHCODE", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs106[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
+    {"function-code", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs107[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", kArgMultiple, -1, {}},
+    {"flush", "pure-token", "FLUSH", "", 0, -1, {}},
+    {"append", "pure-token", "APPEND", "", 0, -1, {}},
+    {"replace", "pure-token", "REPLACE", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs108[] = {
-    {"username", "string", "", "", 0, -1, {}},
-    {"password", "string", "", "", 0, -1, {}},
+    {"serialized-value", "string", "", "", 0, -1, {}},
+    {"policy", "oneof", "", "", kArgOptional, -1, kArgs107},
 };
 
 const ArgDoc kArgs109[] = {
-    {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs108},
-    {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
+    {"library-name", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs110[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs109},
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs111[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs110},
 };
 
 const ArgDoc kArgs112[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
+    {"library-name-pattern", "string", "LIBRARYNAME", "", kArgOptional, -1, {}},
+    {"withcode", "pure-token", "WITHCODE", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs113[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
+    {"function-code", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs114[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
+    {"flush", "pure-token", "FLUSH", "", 0, -1, {}},
+    {"append", "pure-token", "APPEND", "", 0, -1, {}},
+    {"replace", "pure-token", "REPLACE", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs115[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"increment", "double", "", "", 0, -1, {}},
+    {"serialized-value", "string", "", "", 0, -1, {}},
+    {"policy", "oneof", "", "", kArgOptional, -1, kArgs114},
 };
 
 const ArgDoc kArgs116[] = {
@@ -620,54 +619,55 @@ const ArgDoc kArgs116[] = {
 
 const ArgDoc kArgs117[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs118[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs119[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"seconds", "integer", "EX", "", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "", 0, -1, {}},
+    {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs120[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs119},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs119},
 };
 
 const ArgDoc kArgs121[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs122[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs121},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs123[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs124[] = {
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"username", "string", "", "", 0, -1, {}},
+    {"password", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs125[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs124},
+    {"protover", "integer", "", "", 0, -1, {}},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs124},
+    {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs126[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"field", "string", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs125},
 };
 
 const ArgDoc kArgs127[] = {
@@ -677,6 +677,7 @@ const ArgDoc kArgs127[] = {
 
 const ArgDoc kArgs128[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs129[] = {
@@ -685,23 +686,104 @@ const ArgDoc kArgs129[] = {
 
 const ArgDoc kArgs130[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs131[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs132[] = {
-    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs133[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs134[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs135[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs136[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs135},
+};
+
+const ArgDoc kArgs137[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs138[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs137},
+};
+
+const ArgDoc kArgs139[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs140[] = {
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs141[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs140},
+};
+
+const ArgDoc kArgs142[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs143[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"field", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs144[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs145[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs146[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs147[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs148[] = {
+    {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs149[] = {
+    {"pattern", "pattern", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs150[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -710,62 +792,62 @@ const ArgDoc kArgs134[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs135[] = {
+const ArgDoc kArgs151[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs136[] = {
+const ArgDoc kArgs152[] = {
     {"before", "pure-token", "BEFORE", "", 0, -1, {}},
     {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs137[] = {
+const ArgDoc kArgs153[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs136},
+    {"where", "oneof", "", "", 0, -1, kArgs152},
     {"pivot", "string", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs138[] = {
+const ArgDoc kArgs154[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs139[] = {
+const ArgDoc kArgs155[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs140[] = {
+const ArgDoc kArgs156[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs141[] = {
+const ArgDoc kArgs157[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
-    {"wherefrom", "oneof", "", "", 0, -1, kArgs139},
-    {"whereto", "oneof", "", "", 0, -1, kArgs140},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs155},
+    {"whereto", "oneof", "", "", 0, -1, kArgs156},
 };
 
-const ArgDoc kArgs142[] = {
+const ArgDoc kArgs158[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs143[] = {
+const ArgDoc kArgs159[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs142},
+    {"where", "oneof", "", "", 0, -1, kArgs158},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs144[] = {
+const ArgDoc kArgs160[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs145[] = {
+const ArgDoc kArgs161[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", 0, -1, {}},
     {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
@@ -773,170 +855,91 @@ const ArgDoc kArgs145[] = {
     {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs146[] = {
+const ArgDoc kArgs162[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs147[] = {
+const ArgDoc kArgs163[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs148[] = {
+const ArgDoc kArgs164[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs149[] = {
+const ArgDoc kArgs165[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs150[] = {
+const ArgDoc kArgs166[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs151[] = {
+const ArgDoc kArgs167[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs152[] = {
+const ArgDoc kArgs168[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs153[] = {
+const ArgDoc kArgs169[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs154[] = {
+const ArgDoc kArgs170[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs155[] = {
+const ArgDoc kArgs171[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"db", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs156[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs157[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs156},
-};
-
-const ArgDoc kArgs158[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs159[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs158},
-};
-
-const ArgDoc kArgs160[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs161[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs162[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs163[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs164[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs165[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs166[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs167[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs168[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs169[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs170[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs169},
-};
-
-const ArgDoc kArgs171[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs172[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs171},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs173[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs172},
 };
 
 const ArgDoc kArgs174[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs175[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs174},
 };
 
 const ArgDoc kArgs176[] = {
-    {"subcommand", "string", "", "", 0, -1, {}},
     {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs177[] = {
-    {"destkey", "key", "", "", 0, 0, {}},
-    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs178[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs179[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs180[] = {
@@ -945,44 +948,44 @@ const ArgDoc kArgs180[] = {
 
 const ArgDoc kArgs181[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs182[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs183[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs184[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs185[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs186[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs185},
 };
 
 const ArgDoc kArgs187[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs188[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs187},
 };
 
 const ArgDoc kArgs189[] = {
@@ -990,78 +993,157 @@ const ArgDoc kArgs189[] = {
 };
 
 const ArgDoc kArgs190[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs191[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs190},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs192[] = {
-    {"sha1", "string", "", "", kArgMultiple, -1, {}},
+    {"subcommand", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs193[] = {
-    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
 };
 
 const ArgDoc kArgs194[] = {
-    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs193},
+    {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs195[] = {
-    {"script", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs196[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs197[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs198[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs199[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs201[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs202[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs203[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs204[] = {
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs206[] = {
     {"yes", "pure-token", "YES", "", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "", 0, -1, {}},
     {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs197[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs196},
+const ArgDoc kArgs207[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs206},
 };
 
-const ArgDoc kArgs198[] = {
+const ArgDoc kArgs208[] = {
     {"sha1", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs199[] = {
+const ArgDoc kArgs209[] = {
     {"async", "pure-token", "ASYNC", "", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs200[] = {
-    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs199},
+const ArgDoc kArgs210[] = {
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs209},
 };
 
-const ArgDoc kArgs201[] = {
+const ArgDoc kArgs211[] = {
     {"script", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs202[] = {
+const ArgDoc kArgs212[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs213[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs212},
+};
+
+const ArgDoc kArgs214[] = {
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs215[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs216[] = {
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs215},
+};
+
+const ArgDoc kArgs217[] = {
+    {"script", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs218[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs203[] = {
+const ArgDoc kArgs219[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs204[] = {
+const ArgDoc kArgs220[] = {
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs205[] = {
+const ArgDoc kArgs221[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs206[] = {
+const ArgDoc kArgs222[] = {
     {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
     {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
@@ -1069,382 +1151,287 @@ const ArgDoc kArgs206[] = {
     {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs207[] = {
+const ArgDoc kArgs223[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs205},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs221},
     {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs206},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs222},
 };
 
-const ArgDoc kArgs208[] = {
+const ArgDoc kArgs224[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs209[] = {
+const ArgDoc kArgs225[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"seconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs210[] = {
+const ArgDoc kArgs226[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs211[] = {
+const ArgDoc kArgs227[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs212[] = {
+const ArgDoc kArgs228[] = {
     {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
     {"save", "pure-token", "SAVE", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs213[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs212},
+const ArgDoc kArgs229[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs228},
     {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
     {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
     {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs214[] = {
+const ArgDoc kArgs230[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs215[] = {
+const ArgDoc kArgs231[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs216[] = {
+const ArgDoc kArgs232[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs217[] = {
+const ArgDoc kArgs233[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs218[] = {
+const ArgDoc kArgs234[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs219[] = {
+const ArgDoc kArgs235[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs220[] = {
+const ArgDoc kArgs236[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs221[] = {
+const ArgDoc kArgs237[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs222[] = {
+const ArgDoc kArgs238[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs223[] = {
+const ArgDoc kArgs239[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs221},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs237},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs222},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs238},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
     {"destination", "key", "STORE", "", kArgOptional, 2, {}},
 };
 
-const ArgDoc kArgs224[] = {
+const ArgDoc kArgs240[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs225[] = {
+const ArgDoc kArgs241[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs226[] = {
+const ArgDoc kArgs242[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs224},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs240},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs225},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs241},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs227[] = {
+const ArgDoc kArgs243[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs228[] = {
+const ArgDoc kArgs244[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs229[] = {
+const ArgDoc kArgs245[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs230[] = {
+const ArgDoc kArgs246[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs231[] = {
+const ArgDoc kArgs247[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs232[] = {
+const ArgDoc kArgs248[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs233[] = {
+const ArgDoc kArgs249[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs234[] = {
+const ArgDoc kArgs250[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs235[] = {
+const ArgDoc kArgs251[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs236[] = {
+const ArgDoc kArgs252[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs237[] = {
+const ArgDoc kArgs253[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs238[] = {
+const ArgDoc kArgs254[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs239[] = {
+const ArgDoc kArgs255[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs240[] = {
+const ArgDoc kArgs256[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs241[] = {
+const ArgDoc kArgs257[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs242[] = {
+const ArgDoc kArgs258[] = {
     {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs243[] = {
+const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs240},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs241},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs256},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs257},
     {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
     {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs242},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs258},
 };
 
-const ArgDoc kArgs244[] = {
+const ArgDoc kArgs260[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs245[] = {
+const ArgDoc kArgs261[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs246[] = {
+const ArgDoc kArgs262[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs247[] = {
+const ArgDoc kArgs263[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs248[] = {
+const ArgDoc kArgs264[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs249[] = {
+const ArgDoc kArgs265[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs250[] = {
+const ArgDoc kArgs266[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs249},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs265},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs251[] = {
+const ArgDoc kArgs267[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs252[] = {
+const ArgDoc kArgs268[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs253[] = {
+const ArgDoc kArgs269[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs252},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs268},
 };
 
-const ArgDoc kArgs254[] = {
+const ArgDoc kArgs270[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs255[] = {
+const ArgDoc kArgs271[] = {
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs256[] = {
+const ArgDoc kArgs272[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs255},
+    {"where", "oneof", "", "", 0, -1, kArgs271},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs257[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs258[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs259[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs260[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs261[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs260},
-};
-
-const ArgDoc kArgs262[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs263[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs264[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs262},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs263},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs265[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs266[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs265},
-};
-
-const ArgDoc kArgs267[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs268[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs267},
-};
-
-const ArgDoc kArgs269[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs270[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs271[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs269},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs270},
-};
-
-const ArgDoc kArgs272[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs273[] = {
@@ -1454,97 +1441,192 @@ const ArgDoc kArgs273[] = {
 
 const ArgDoc kArgs274[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs275[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs276[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs277[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs276},
+};
+
+const ArgDoc kArgs278[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs279[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs280[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs278},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs279},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs281[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs282[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs281},
+};
+
+const ArgDoc kArgs283[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs284[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs283},
+};
+
+const ArgDoc kArgs285[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs286[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs287[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs285},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs286},
+};
+
+const ArgDoc kArgs288[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs289[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs290[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs291[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs292[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs293[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs278[] = {
+const ArgDoc kArgs294[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs279[] = {
+const ArgDoc kArgs295[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"max", "string", "", "", 0, -1, {}},
     {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs278},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs294},
 };
 
-const ArgDoc kArgs280[] = {
+const ArgDoc kArgs296[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs281[] = {
+const ArgDoc kArgs297[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"max", "double", "", "", 0, -1, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs280},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs296},
 };
 
-const ArgDoc kArgs282[] = {
+const ArgDoc kArgs298[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs283[] = {
+const ArgDoc kArgs299[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs284[] = {
+const ArgDoc kArgs300[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs285[] = {
+const ArgDoc kArgs301[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs286[] = {
+const ArgDoc kArgs302[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs285},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs301},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs287[] = {
+const ArgDoc kArgs303[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs288[] = {
+const ArgDoc kArgs304[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs287},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs303},
 };
 
 const CommandArgs kTable[] = {
@@ -1600,155 +1682,167 @@ const CommandArgs kTable[] = {
     {"expire", kArgs92},
     {"expireat", kArgs94},
     {"expiretime", kArgs95},
-    {"flushall", kArgs97},
-    {"flushdb", kArgs99},
-    {"get", kArgs100},
-    {"getbit", kArgs101},
-    {"getdel", kArgs102},
-    {"getex", kArgs104},
-    {"getrange", kArgs105},
-    {"getset", kArgs106},
-    {"hdel", kArgs107},
-    {"hello", kArgs110},
-    {"hexists", kArgs111},
-    {"hget", kArgs112},
-    {"hgetall", kArgs113},
-    {"hincrby", kArgs114},
-    {"hincrbyfloat", kArgs115},
-    {"hkeys", kArgs116},
-    {"hlen", kArgs117},
-    {"hmget", kArgs118},
-    {"hmset", kArgs120},
-    {"hrandfield", kArgs122},
-    {"hscan", kArgs123},
-    {"hset", kArgs125},
-    {"hsetnx", kArgs126},
-    {"hstrlen", kArgs127},
-    {"hvals", kArgs128},
-    {"incr", kArgs129},
-    {"incrby", kArgs130},
-    {"incrbyfloat", kArgs131},
-    {"info", kArgs132},
-    {"keys", kArgs133},
-    {"lcs", kArgs134},
-    {"lindex", kArgs135},
-    {"linsert", kArgs137},
-    {"llen", kArgs138},
-    {"lmove", kArgs141},
-    {"lmpop", kArgs143},
-    {"lpop", kArgs144},
-    {"lpos", kArgs145},
-    {"lpush", kArgs146},
-    {"lpushx", kArgs147},
-    {"lrange", kArgs148},
-    {"lrem", kArgs149},
-    {"lset", kArgs150},
-    {"ltrim", kArgs151},
-    {"memory|usage", kArgs152},
-    {"memory|usage", kArgs153},
-    {"mget", kArgs154},
-    {"move", kArgs155},
-    {"mset", kArgs157},
-    {"msetnx", kArgs159},
-    {"object|encoding", kArgs160},
-    {"object|freq", kArgs161},
-    {"object|idletime", kArgs162},
-    {"object|refcount", kArgs163},
-    {"object|encoding", kArgs164},
-    {"object|freq", kArgs165},
-    {"object|idletime", kArgs166},
-    {"object|refcount", kArgs167},
-    {"persist", kArgs168},
-    {"pexpire", kArgs170},
-    {"pexpireat", kArgs172},
-    {"pexpiretime", kArgs173},
-    {"pfadd", kArgs174},
-    {"pfcount", kArgs175},
-    {"pfdebug", kArgs176},
-    {"pfmerge", kArgs177},
-    {"ping", kArgs178},
-    {"psetex", kArgs179},
-    {"pttl", kArgs180},
-    {"rename", kArgs181},
-    {"renamenx", kArgs182},
-    {"rpop", kArgs183},
-    {"rpoplpush", kArgs184},
-    {"rpush", kArgs185},
-    {"rpushx", kArgs186},
-    {"sadd", kArgs187},
-    {"scan", kArgs188},
-    {"scard", kArgs189},
-    {"script|debug", kArgs191},
-    {"script|exists", kArgs192},
-    {"script|flush", kArgs194},
-    {"script|load", kArgs195},
-    {"script|debug", kArgs197},
-    {"script|exists", kArgs198},
-    {"script|flush", kArgs200},
-    {"script|load", kArgs201},
-    {"sdiff", kArgs202},
-    {"sdiffstore", kArgs203},
-    {"select", kArgs204},
-    {"set", kArgs207},
-    {"setbit", kArgs208},
-    {"setex", kArgs209},
-    {"setnx", kArgs210},
-    {"setrange", kArgs211},
-    {"shutdown", kArgs213},
-    {"sinter", kArgs214},
-    {"sintercard", kArgs215},
-    {"sinterstore", kArgs216},
-    {"sismember", kArgs217},
-    {"smembers", kArgs218},
-    {"smismember", kArgs219},
-    {"smove", kArgs220},
-    {"sort", kArgs223},
-    {"sort_ro", kArgs226},
-    {"spop", kArgs227},
-    {"srandmember", kArgs228},
-    {"srem", kArgs229},
-    {"sscan", kArgs230},
-    {"strlen", kArgs231},
-    {"substr", kArgs232},
-    {"sunion", kArgs233},
-    {"sunionstore", kArgs234},
-    {"swapdb", kArgs235},
-    {"touch", kArgs236},
-    {"ttl", kArgs237},
-    {"type", kArgs238},
-    {"unlink", kArgs239},
-    {"zadd", kArgs243},
-    {"zcard", kArgs244},
-    {"zcount", kArgs245},
-    {"zdiff", kArgs246},
-    {"zdiffstore", kArgs247},
-    {"zincrby", kArgs248},
-    {"zinter", kArgs250},
-    {"zintercard", kArgs251},
-    {"zinterstore", kArgs253},
-    {"zlexcount", kArgs254},
-    {"zmpop", kArgs256},
-    {"zmscore", kArgs257},
-    {"zpopmax", kArgs258},
-    {"zpopmin", kArgs259},
-    {"zrandmember", kArgs261},
-    {"zrange", kArgs264},
-    {"zrangebylex", kArgs266},
-    {"zrangebyscore", kArgs268},
-    {"zrangestore", kArgs271},
-    {"zrank", kArgs272},
-    {"zrem", kArgs273},
-    {"zremrangebylex", kArgs274},
-    {"zremrangebyrank", kArgs275},
-    {"zremrangebyscore", kArgs276},
-    {"zrevrange", kArgs277},
-    {"zrevrangebylex", kArgs279},
-    {"zrevrangebyscore", kArgs281},
-    {"zrevrank", kArgs282},
-    {"zscan", kArgs283},
-    {"zscore", kArgs284},
-    {"zunion", kArgs286},
-    {"zunionstore", kArgs288},
+    {"fcall", kArgs96},
+    {"fcall_ro", kArgs97},
+    {"flushall", kArgs99},
+    {"flushdb", kArgs101},
+    {"function|delete", kArgs102},
+    {"function|flush", kArgs104},
+    {"function|list", kArgs105},
+    {"function|load", kArgs106},
+    {"function|restore", kArgs108},
+    {"function|delete", kArgs109},
+    {"function|flush", kArgs111},
+    {"function|list", kArgs112},
+    {"function|load", kArgs113},
+    {"function|restore", kArgs115},
+    {"get", kArgs116},
+    {"getbit", kArgs117},
+    {"getdel", kArgs118},
+    {"getex", kArgs120},
+    {"getrange", kArgs121},
+    {"getset", kArgs122},
+    {"hdel", kArgs123},
+    {"hello", kArgs126},
+    {"hexists", kArgs127},
+    {"hget", kArgs128},
+    {"hgetall", kArgs129},
+    {"hincrby", kArgs130},
+    {"hincrbyfloat", kArgs131},
+    {"hkeys", kArgs132},
+    {"hlen", kArgs133},
+    {"hmget", kArgs134},
+    {"hmset", kArgs136},
+    {"hrandfield", kArgs138},
+    {"hscan", kArgs139},
+    {"hset", kArgs141},
+    {"hsetnx", kArgs142},
+    {"hstrlen", kArgs143},
+    {"hvals", kArgs144},
+    {"incr", kArgs145},
+    {"incrby", kArgs146},
+    {"incrbyfloat", kArgs147},
+    {"info", kArgs148},
+    {"keys", kArgs149},
+    {"lcs", kArgs150},
+    {"lindex", kArgs151},
+    {"linsert", kArgs153},
+    {"llen", kArgs154},
+    {"lmove", kArgs157},
+    {"lmpop", kArgs159},
+    {"lpop", kArgs160},
+    {"lpos", kArgs161},
+    {"lpush", kArgs162},
+    {"lpushx", kArgs163},
+    {"lrange", kArgs164},
+    {"lrem", kArgs165},
+    {"lset", kArgs166},
+    {"ltrim", kArgs167},
+    {"memory|usage", kArgs168},
+    {"memory|usage", kArgs169},
+    {"mget", kArgs170},
+    {"move", kArgs171},
+    {"mset", kArgs173},
+    {"msetnx", kArgs175},
+    {"object|encoding", kArgs176},
+    {"object|freq", kArgs177},
+    {"object|idletime", kArgs178},
+    {"object|refcount", kArgs179},
+    {"object|encoding", kArgs180},
+    {"object|freq", kArgs181},
+    {"object|idletime", kArgs182},
+    {"object|refcount", kArgs183},
+    {"persist", kArgs184},
+    {"pexpire", kArgs186},
+    {"pexpireat", kArgs188},
+    {"pexpiretime", kArgs189},
+    {"pfadd", kArgs190},
+    {"pfcount", kArgs191},
+    {"pfdebug", kArgs192},
+    {"pfmerge", kArgs193},
+    {"ping", kArgs194},
+    {"psetex", kArgs195},
+    {"pttl", kArgs196},
+    {"rename", kArgs197},
+    {"renamenx", kArgs198},
+    {"rpop", kArgs199},
+    {"rpoplpush", kArgs200},
+    {"rpush", kArgs201},
+    {"rpushx", kArgs202},
+    {"sadd", kArgs203},
+    {"scan", kArgs204},
+    {"scard", kArgs205},
+    {"script|debug", kArgs207},
+    {"script|exists", kArgs208},
+    {"script|flush", kArgs210},
+    {"script|load", kArgs211},
+    {"script|debug", kArgs213},
+    {"script|exists", kArgs214},
+    {"script|flush", kArgs216},
+    {"script|load", kArgs217},
+    {"sdiff", kArgs218},
+    {"sdiffstore", kArgs219},
+    {"select", kArgs220},
+    {"set", kArgs223},
+    {"setbit", kArgs224},
+    {"setex", kArgs225},
+    {"setnx", kArgs226},
+    {"setrange", kArgs227},
+    {"shutdown", kArgs229},
+    {"sinter", kArgs230},
+    {"sintercard", kArgs231},
+    {"sinterstore", kArgs232},
+    {"sismember", kArgs233},
+    {"smembers", kArgs234},
+    {"smismember", kArgs235},
+    {"smove", kArgs236},
+    {"sort", kArgs239},
+    {"sort_ro", kArgs242},
+    {"spop", kArgs243},
+    {"srandmember", kArgs244},
+    {"srem", kArgs245},
+    {"sscan", kArgs246},
+    {"strlen", kArgs247},
+    {"substr", kArgs248},
+    {"sunion", kArgs249},
+    {"sunionstore", kArgs250},
+    {"swapdb", kArgs251},
+    {"touch", kArgs252},
+    {"ttl", kArgs253},
+    {"type", kArgs254},
+    {"unlink", kArgs255},
+    {"zadd", kArgs259},
+    {"zcard", kArgs260},
+    {"zcount", kArgs261},
+    {"zdiff", kArgs262},
+    {"zdiffstore", kArgs263},
+    {"zincrby", kArgs264},
+    {"zinter", kArgs266},
+    {"zintercard", kArgs267},
+    {"zinterstore", kArgs269},
+    {"zlexcount", kArgs270},
+    {"zmpop", kArgs272},
+    {"zmscore", kArgs273},
+    {"zpopmax", kArgs274},
+    {"zpopmin", kArgs275},
+    {"zrandmember", kArgs277},
+    {"zrange", kArgs280},
+    {"zrangebylex", kArgs282},
+    {"zrangebyscore", kArgs284},
+    {"zrangestore", kArgs287},
+    {"zrank", kArgs288},
+    {"zrem", kArgs289},
+    {"zremrangebylex", kArgs290},
+    {"zremrangebyrank", kArgs291},
+    {"zremrangebyscore", kArgs292},
+    {"zrevrange", kArgs293},
+    {"zrevrangebylex", kArgs295},
+    {"zrevrangebyscore", kArgs297},
+    {"zrevrank", kArgs298},
+    {"zscan", kArgs299},
+    {"zscore", kArgs300},
+    {"zunion", kArgs302},
+    {"zunionstore", kArgs304},
 };
 
 }  // namespace

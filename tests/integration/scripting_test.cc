@@ -483,6 +483,113 @@ TEST_P(ScriptingTest, NoBusyStateBelowTheThreshold) {
   EXPECT_EQ(integer(runner.read_reply()), 1);
 }
 
+// --- functions ---
+
+constexpr const char* kRateLibrary = R"(#!lua name=ratelimit
+local function window(keys, args)
+  local count = redis.call('INCR', keys[1])
+  if count == 1 then redis.call('EXPIRE', keys[1], args[2]) end
+  return count <= tonumber(args[1]) and 1 or 0
+end
+redis.register_function('rl_hit', window)
+redis.register_function{function_name='rl_peek', flags={'no-writes'},
+  callback=function(keys) return tonumber(redis.call('GET', keys[1]) or '0') end,
+  description='Current count'})";
+
+TEST_P(ScriptingTest, FunctionLibraryLifecycle) {
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "LOAD", kRateLibrary})), "ratelimit");
+  for (int i = 1; i <= 3; i++)
+    EXPECT_EQ(integer(conn().cmd({"FCALL", "rl_hit", "1", "rl:f", "2", "60"})), i <= 2 ? 1 : 0);
+  EXPECT_EQ(integer(conn().cmd({"FCALL_RO", "rl_peek", "1", "rl:f"})), 3);
+  EXPECT_TRUE(is_error(conn().cmd({"FCALL_RO", "rl_hit", "1", "rl:f", "2", "60"}),
+                       "ERR Can not execute a script with write flag using *_ro command."));
+  const std::string second =
+      "#!lua name=second\nredis.register_function('double', function(k, a) return a[1] * 2 end)";
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "LOAD", second})), "second");
+  EXPECT_EQ(integer(conn().cmd({"FCALL", "DOUBLE", "0", "21"})), 42);  // names ignore case
+  EXPECT_EQ(info_field(conn(), "memory", "number_of_libraries"), "2");
+  EXPECT_EQ(info_field(conn(), "memory", "number_of_functions"), "3");
+  EXPECT_GT(std::stoll(info_field(conn(), "memory", "used_memory_vm_functions")), 0);
+  EXPECT_GT(std::stoll(info_field(conn(), "memory", "used_memory_functions")), 0);
+
+  // DUMP, FLUSH, RESTORE: the same functions come back.
+  auto dump = conn().cmd({"FUNCTION", "DUMP"});
+  ASSERT_EQ(dump->type, REDIS_REPLY_STRING);
+  const std::string payload(dump->str, dump->len);
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "FLUSH"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"FCALL", "double", "0", "1"})), "ERR Function not found");
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "RESTORE", payload})), "OK");
+  EXPECT_EQ(integer(conn().cmd({"FCALL", "double", "0", "4"})), 8);
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "RESTORE", payload})),
+            "ERR Library ratelimit already exists");
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "RESTORE", payload, "REPLACE"})), "OK");
+  std::string corrupt = payload;
+  corrupt[corrupt.size() - 1] ^= 1;
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "RESTORE", corrupt})),
+            "ERR DUMP payload version or checksum are wrong");
+  auto listed = conn().cmd({"FUNCTION", "LIST", "LIBRARYNAME", "rate*", "WITHCODE"});
+  ASSERT_EQ(listed->elements, 1u);
+  EXPECT_EQ(str_of(listed->element[0]->element[7]), kRateLibrary);
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "DELETE", "ratelimit"})), "OK");
+  EXPECT_EQ(info_field(conn(), "memory", "number_of_functions"), "1");
+}
+
+TEST_P(ScriptingTest, FunctionErrorsNameTheFunction) {
+  conn().cmd({"FUNCTION", "LOAD",
+              "#!lua name=errs\nredis.register_function('fails', function(keys)\n"
+              "  return redis.call('incr', keys[1])\nend)"});
+  conn().cmd({"SET", "s", "abc"});
+  EXPECT_EQ(str(conn().cmd({"FCALL", "fails", "1", "s"})),
+            "ERR value is not an integer or out of range script: fails, on @user_function:3.");
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "LOAD", "#!lua name=bad\nredis.call('ping')"})),
+            "ERR Error registering functions: ERR user_function:2: Script attempted to access "
+            "nonexistent global variable 'call'");
+  // A load that never ends is stopped after 500 ms, and nothing of it is kept.
+  const auto t0 = Clock::now();
+  EXPECT_EQ(str(conn().cmd({"FUNCTION", "LOAD",
+                            "#!lua name=slow\nredis.register_function('s', function() end)\n"
+                            "while true do end"})),
+            "ERR Error registering functions: ERR FUNCTION LOAD timeout");
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(str(conn().cmd({"FCALL", "s", "0"})), "ERR Function not found");
+}
+
+TEST_P(ScriptingTest, BusyFunctionAndFunctionKill) {
+  set_threshold_ms(100);
+  conn().cmd({"FUNCTION", "LOAD",
+              "#!lua name=spinlib\nredis.register_function('spin', function(keys, args)\n"
+              "  local i = 0\n  while true do i = i + 1 end\nend)"});
+  Conn runner(port());
+  send(runner, {"FCALL", "spin", "1", "k", "a"});
+  Conn other(port());
+  ASSERT_TRUE(wait_busy(other));
+  EXPECT_EQ(str(other.cmd({"GET", "k"})),
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN "
+            "NOSAVE.");
+  auto stats = other.cmd({"FUNCTION", "STATS"});
+  ASSERT_EQ(stats->type, REDIS_REPLY_ARRAY);
+  ASSERT_EQ(stats->element[1]->type, REDIS_REPLY_ARRAY);
+  EXPECT_EQ(str_of(stats->element[1]->element[1]), "spin");
+  std::vector<std::string> command;
+  for (size_t i = 0; i < stats->element[1]->element[3]->elements; i++)
+    command.push_back(str_of(stats->element[1]->element[3]->element[i]));
+  EXPECT_EQ(command, (std::vector<std::string>{"FCALL", "spin", "1", "k", "a"}));
+  EXPECT_TRUE(is_error(other.cmd({"SCRIPT", "KILL"}), "BUSY"));
+  EXPECT_EQ(str(other.cmd({"FUNCTION", "KILL"})), "OK");
+  EXPECT_EQ(str(runner.read_reply()),
+            "ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:4.");
+  EXPECT_EQ(str(other.cmd({"PING"})), "PONG");
+
+  // And the other way round: FUNCTION KILL and FUNCTION STATS refuse a busy EVAL.
+  send(runner, {"EVAL", kSpin, "0"});
+  ASSERT_TRUE(wait_busy(other));
+  EXPECT_TRUE(is_error(other.cmd({"FUNCTION", "KILL"}),
+                       "BUSY Redis is busy running a script. You can only call SCRIPT KILL"));
+  EXPECT_TRUE(is_error(other.cmd({"FUNCTION", "STATS"}), "BUSY"));
+  EXPECT_EQ(str(other.cmd({"SCRIPT", "KILL"})), "OK");
+  EXPECT_TRUE(is_error(runner.read_reply(), "ERR Script killed"));
+}
+
 RKV_INSTANTIATE_IO_MODES(ScriptingTest);
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "script/engine.h"
 #include "script/rand48.h"
 #include "script/sandbox.h"
+#include "util/crc64.h"
 
 namespace rkv::script {
 namespace {
@@ -346,6 +347,15 @@ TEST_F(SandboxTest, LoadedCodeGetsTheSameProtection) {
   lua_pushinteger(L(), 5);
   set_protected_global(L(), "KEYS");
   EXPECT_EQ(run("return KEYS"), "5");
+}
+
+// --- CRC-64 (FUNCTION DUMP's checksum) ---
+
+TEST(Crc64, JonesCheckValue) {
+  EXPECT_EQ(crc64(0, "123456789"), 0xe9c6d914c4b8d9caULL);
+  EXPECT_EQ(crc64(0, ""), 0u);
+  // Chained updates equal one pass.
+  EXPECT_EQ(crc64(crc64(0, "1234"), "56789"), crc64(0, "123456789"));
 }
 
 }  // namespace
