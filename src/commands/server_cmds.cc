@@ -106,6 +106,11 @@ void shutdown(CommandContext& ctx) {
     ctx.reply.error("ERR No shutdown in progress.");
     return;
   }
+  // While a script yields to the loop only SHUTDOWN NOSAVE may stop the server.
+  if (!nosave && ctx.server.busy()) {
+    ctx.reply.error(ctx.server.busy_error());
+    return;
+  }
   if (save) LOG_WARNING("SHUTDOWN SAVE: persistence is not implemented, nothing to save.");
   // Server::run logs "User requested shutdown..." on the way out, as for signals.
   // Like Redis, no reply on success: the connection simply closes as the server exits.

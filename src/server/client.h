@@ -26,6 +26,10 @@ class Server;
 class Client final : public net::ConnectionHandler {
  public:
   Client(Server& server, std::unique_ptr<net::Connection> conn, uint64_t id, int64_t now_ms);
+  // A client without a connection (a script's: commands run for it through
+  // Server::call and the caller takes its replies out of out()); conn() reads nothing
+  // and accepts no writes, and the server never lists, reads or flushes it.
+  Client(Server& server, uint64_t id, int64_t now_ms);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

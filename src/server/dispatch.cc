@@ -85,6 +85,11 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     queue_command(c, *cmd, argv);
     return;
   }
+  // A script is running and yields to the loop (busy.cc): only allow-busy commands run.
+  if (busy_caller_ && !(cmd->spec->flags & kAllowBusy)) {
+    reject_command(cmd, reply, busy_error_);
+    return;
+  }
   call(c, *cmd, argv, start_us);
   enforce_output_limits(c);
 }

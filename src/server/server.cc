@@ -290,13 +290,17 @@ void Server::kill_client(Client& c) {
 }
 
 void Server::before_sleep() {
+  if (busy_caller_) {
+    busy_before_sleep();
+    return;
+  }
   // Flush replies produced in this iteration; clients whose socket is full get a
   // writable handler and finish from the event loop.
   if (active_expire_enabled_) active_expire_cycle(true);
   // INFO's io_threads_active: whether the last iteration used the helpers.
   fanned_out_ = false;
   process_unblocked_clients();
-  handle_parked_reads();
+  handle_parked_reads(parked_reads_);
   handle_pending_writes();
   io_threads_active_ = fanned_out_;
   free_closing_clients();
@@ -364,6 +368,8 @@ int64_t Server::cron() {
   ops_sampler_.sample(now_ms_, stats_.total_commands_processed);
   input_sampler_.sample(now_ms_, stats_.net_input_bytes);
   output_sampler_.sample(now_ms_, stats_.net_output_bytes);
+  // A script is running (busy.cc): its keys must not expire or move under it.
+  if (busy_caller_) return 1000 / (config_.hz > 0 ? config_.hz : 1);
 
   if (active_expire_enabled_) active_expire_cycle(false);
   for (auto& d : dbs_) {

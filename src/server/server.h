@@ -27,6 +27,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/pubsub.h"
+#include "server/script_host.h"
 #include "store/db.h"
 #include "util/fan_out.h"
 #include "util/memory.h"
@@ -59,6 +60,8 @@ struct MemoryOverhead {
   size_t peak = 0;            // highest alloc.allocated seen
   size_t startup = 0;         // allocated when the server started serving
   size_t clients_normal = 0;  // query and reply buffers of every client
+  size_t lua_caches = 0;      // cached EVAL scripts (ScriptMemory::scripts_eval)
+  size_t functions_caches = 0;
   struct DbTables {
     int id;
     size_t main, expires;  // keyspace table slots; expires table slots and nodes
@@ -93,6 +96,7 @@ class Server {
   void run();
   // Ends the loop after the current iteration (SHUTDOWN, signals).
   void request_shutdown() { shutdown_requested_ = true; }
+  bool shutdown_requested() const { return shutdown_requested_; }
 
   // Event entry points (called by Client).
   void read_from_client(Client& c);
@@ -217,6 +221,22 @@ class Server {
   // Re-reads the limits from the config (start-up, CONFIG SET).
   void configure_output_limits();
 
+  // The scripting engine (script/, installed by main or on first use by commands/).
+  ScriptHost* script_host() { return script_host_.get(); }
+  void set_script_host(std::unique_ptr<ScriptHost> host) { script_host_ = std::move(host); }
+
+  // A command that runs long (a script past busy-reply-threshold) keeps the loop serving
+  // other clients by calling process_events_while_busy() from inside itself, between
+  // begin_busy() and end_busy() (busy.cc). Meanwhile commands not flagged allow-busy
+  // answer busy_error; the caller is not read (its command is still running) and no
+  // client is freed; expiry, blocked-client wake-ups and the cron's housekeeping wait.
+  void begin_busy(Client& caller, std::string busy_error);
+  // One non-blocking loop iteration: reads, BUSY replies or allow-busy commands, writes.
+  void process_events_while_busy();
+  void end_busy();
+  bool busy() const { return busy_caller_ != nullptr; }
+  const std::string& busy_error() const { return busy_error_; }
+
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
@@ -224,7 +244,7 @@ class Server {
   void prefetch_first_keys(std::span<Client* const> clients);
   void after_read(Client& c);
   void after_write(Client& c);
-  void handle_parked_reads();
+  void handle_parked_reads(std::vector<Client*>& parked);
   void handle_pending_writes();
   bool fan_out_worthwhile(size_t clients) const;
   void start_io_threads();
@@ -234,6 +254,7 @@ class Server {
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
+  void busy_before_sleep();
   int64_t cron();
   void active_expire_cycle(bool fast);
   void free_client(uint64_t id);
@@ -312,6 +333,14 @@ class Server {
   bool active_expire_enabled_ = true;
   bool shutdown_requested_ = false;
   std::string run_id_;
+  // Busy state (busy.cc): the client whose command yields to the loop, and the clients
+  // that became readable meanwhile (apart from the batch the outer iteration is walking).
+  Client* busy_caller_ = nullptr;
+  std::string busy_error_;
+  std::vector<Client*> busy_reads_;
+  std::vector<Client*> busy_backlog_;  // read with the caller, not run yet
+  // Last: destroyed first, while the databases and clients its script client uses exist.
+  std::unique_ptr<ScriptHost> script_host_;
 };
 
 // Set by SIGTERM/SIGINT; the cron turns it into a clean shutdown.
