@@ -488,9 +488,7 @@ void object_freq(CommandContext& ctx) {
                     std::string(kPolicySwitchNote));
     return;
   }
-  // Under LFU the low 8 bits of the LRU field hold the counter; Db does not maintain the
-  // LFU form yet (it comes with eviction), so this reports what is stored.
-  ctx.reply.integer(e->lru() & 0xff);
+  ctx.reply.integer(ctx.db.lfu_counter(*e));
 }
 
 void object_refcount(CommandContext& ctx) {

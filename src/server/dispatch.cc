@@ -68,6 +68,10 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     reject_command(cmd, reply, err::kNoAuth);
     return;
   }
+  if (config_.maxmemory > 0 && reject_for_memory(*cmd)) {
+    reject_command(cmd, reply, err::kOom);
+    return;
+  }
   call(c, *cmd, argv, start_us);
 }
 

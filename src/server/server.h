@@ -27,6 +27,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "store/db.h"
+#include "store/evict.h"
 #include "util/fan_out.h"
 #include "util/memory.h"
 
@@ -49,13 +50,19 @@ struct ServerStats {
   uint64_t io_threaded_writes_processed = 0;
   std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
+  uint64_t evicted_keys = 0;
+  // Time spent over maxmemory: closed stretches, and the start of the open one (mono_us, 0
+  // when within the limit).
+  uint64_t eviction_exceeded_us = 0;
+  int64_t eviction_exceeded_since_us = 0;
 };
 
 // Where the used memory goes, as Redis's getMemoryOverheadData splits it: shared by INFO
 // memory and MEMORY STATS / DOCTOR so they always agree.
 struct MemoryOverhead {
+  size_t used = 0;            // used_memory(): live bytes, Redis's used_memory
   MemoryStats alloc;          // the allocator's figures when taken
-  size_t peak = 0;            // highest alloc.allocated seen
+  size_t peak = 0;            // highest `used` seen
   size_t startup = 0;         // allocated when the server started serving
   size_t clients_normal = 0;  // query and reply buffers of every client
   struct DbTables {
@@ -170,6 +177,15 @@ class Server {
   uint64_t dirty() const { return dirty_; }
   void add_dirty(uint64_t n) { dirty_ += n; }
 
+  // maxmemory (evict.cc). Before each command while maxmemory > 0: evicts keys by
+  // maxmemory-policy until used_memory() is back under the limit (or the time budget of
+  // maxmemory-eviction-tenacity runs out: a timer carries on). True when cmd must be refused
+  // with -OOM instead: memory is still over and cmd may grow it (deny-oom).
+  bool reject_for_memory(const Command& cmd);
+  // Whether the last top-level command found memory over the limit with nothing left to
+  // evict: a script decides by it whether its first write may run (Redis's script_oom).
+  bool out_of_memory() const { return out_of_memory_; }
+
   // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
   // patterns matching it; returns how many clients received it.
   size_t publish(std::string_view channel, std::string_view message);
@@ -202,6 +218,11 @@ class Server {
   void arm_block_timer();
   void expire_block_timeouts();
   void process_unblocked_clients();
+  // Eviction (evict.cc).
+  enum class EvictResult { kOk, kRunning, kFail };
+  EvictResult perform_evictions();
+  bool pick_eviction_victim(int* db);
+  void apply_eviction_config();
 
   Config config_;
   std::unique_ptr<net::Reactor> loop_;
@@ -229,6 +250,13 @@ class Server {
   size_t blocked_count_ = 0;
   bool serving_ready_keys_ = false;
   store::KeyspaceStats keyspace_stats_;
+  store::AccessPolicy access_policy_;  // LRU or LFU bits in every entry (maxmemory-policy)
+  store::EvictPolicy evict_policy_ = store::EvictPolicy::kNoEviction;
+  store::EvictionPool eviction_pool_;
+  std::string eviction_key_;       // the key being evicted (capacity reused)
+  unsigned eviction_next_db_ = 0;  // random policies visit the dbs in turn
+  uint64_t eviction_timer_ = 0;    // evicting from the loop after a time-limited pass
+  bool out_of_memory_ = false;
   ServerStats stats_;
   CommandTable commands_;
   RateSampler ops_sampler_, input_sampler_, output_sampler_;
