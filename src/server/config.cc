@@ -281,7 +281,7 @@ const std::vector<Param>& params() {
       E("appendfsync", &Config::appendfsync, kFsync),
       M("maxmemory", &Config::maxmemory, 0, LLONG_MAX),
       E("maxmemory-policy", &Config::maxmemory_policy, kPolicies),
-      I("maxmemory-samples", &Config::maxmemory_samples, 1, 64),
+      I("maxmemory-samples", &Config::maxmemory_samples, 1, INT_MAX),
       I("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0, 100),
       I("lfu-log-factor", &Config::lfu_log_factor, 0, INT_MAX),
       I("lfu-decay-time", &Config::lfu_decay_time, 0, INT_MAX),
