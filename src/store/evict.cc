@@ -1,6 +1,6 @@
 #include "store/evict.h"
 
-#include <algorithm>
+#include <cstring>
 #include <limits>
 
 namespace rkv::store {
@@ -43,46 +43,53 @@ uint64_t eviction_score(EvictPolicy policy, uint32_t entry_bits, int64_t expire_
 }
 
 EvictionPool::EvictionPool() {
-  for (Slot& s : slots_) s.key.reserve(kReservedKeyBytes);
+  for (size_t i = 0; i < kSize; i++) {
+    slots_[i].key.reserve(kReservedKeyBytes);
+    order_[i] = static_cast<uint8_t>(i);
+  }
 }
 
-void EvictionPool::offer(uint64_t score, int db, std::string_view key) {
+void EvictionPool::offer(uint64_t score, int db, std::string_view key, const void* tag) {
+  // Most samples of a warm pool lose to all 16 candidates: out before anything else.
+  if (n_ == kSize && score <= slots_[order_[0]].score) return;
+  auto* order = order_.data();
   // Sampling can meet a key twice (pool kept between evictions): one slot per key.
   for (size_t i = 0; i < n_; i++) {
-    if (slots_[i].db == db && slots_[i].key == key) {
-      std::rotate(slots_.begin() + static_cast<ptrdiff_t>(i),
-                  slots_.begin() + static_cast<ptrdiff_t>(i) + 1,
-                  slots_.begin() + static_cast<ptrdiff_t>(n_));
-      n_--;
+    const Slot& s = slots_[order[i]];
+    if (s.tag == tag && s.db == db && s.key == key) {
+      const uint8_t freed = order[i];
+      std::memmove(order + i, order + i + 1, n_ - i - 1);
+      order[--n_] = freed;
       break;
     }
   }
   // k: how many candidates score lower than this one.
   size_t k = 0;
-  while (k < n_ && slots_[k].score < score) k++;
-  size_t at;
+  while (k < n_ && slots_[order[k]].score < score) k++;
+  uint8_t at;
   if (n_ < kSize) {
-    // Open a slot at k: the unused slot n_ (with its reserved buffer) moves there.
-    std::rotate(slots_.begin() + static_cast<ptrdiff_t>(k),
-                slots_.begin() + static_cast<ptrdiff_t>(n_),
-                slots_.begin() + static_cast<ptrdiff_t>(n_) + 1);
+    // Take the first free slot and open a place for it at k.
+    at = order[n_];
+    std::memmove(order + k + 1, order + k, n_ - k);
+    order[k] = at;
     n_++;
-    at = k;
   } else {
-    if (k == 0) return;  // no better than the worst of a full pool
-    // Drop the lowest (slot 0) and slide [1, k) down: its buffer takes the new key.
-    std::rotate(slots_.begin(), slots_.begin() + 1, slots_.begin() + static_cast<ptrdiff_t>(k));
-    at = k - 1;
+    // Full, and better than the worst (k >= 1, see the top): the worst's slot is reused,
+    // the candidates below k slide down one place.
+    at = order[0];
+    std::memmove(order, order + 1, k - 1);
+    order[k - 1] = at;
   }
   Slot& s = slots_[at];
   s.score = score;
+  s.tag = tag;
   s.db = db;
   s.key.assign(key);
 }
 
 bool EvictionPool::take_best(int* db, std::string* key) {
   if (n_ == 0) return false;
-  Slot& s = slots_[--n_];
+  const Slot& s = slots_[order_[--n_]];  // its index stays at order_[n_]: free again
   *db = s.db;
   key->assign(s.key);
   return true;
@@ -94,7 +101,7 @@ void populate_pool(Db& db, EvictPolicy policy, size_t samples, int lfu_decay_tim
   const uint32_t minutes = lfu::minutes(db.now_ms());
   auto offer = [&](const Entry& e, int64_t expire_ms) {
     pool.offer(eviction_score(policy, e.lru(), expire_ms, lru_clock, minutes, lfu_decay_time),
-               db.id(), e.key());
+               db.id(), e.key(), &e);
   };
   if (evicts_allkeys(policy))
     db.sample_keys(samples, [&](const Entry& e) { offer(e, -1); });

@@ -65,24 +65,31 @@ class EvictionPool {
   EvictionPool();
 
   // Keeps the candidate if the pool has room or it beats the lowest score; the lowest is
-  // then dropped. A key already in the pool (same db) takes the new score.
-  void offer(uint64_t score, int db, std::string_view key);
+  // then dropped. A key already in the pool (same db) takes the new score. tag: the sampled
+  // entry's address, so that only a candidate with the same one is compared by name (keys
+  // of equal length would otherwise cost a memcmp per slot).
+  void offer(uint64_t score, int db, std::string_view key, const void* tag = nullptr);
   // Takes the highest-scored candidate out of the pool into *db and *key. False when the
   // pool is empty.
   bool take_best(int* db, std::string* key);
   size_t size() const { return n_; }
   void clear() { n_ = 0; }
   // Candidate i in ascending score order (tests).
-  uint64_t score_at(size_t i) const { return slots_[i].score; }
-  std::string_view key_at(size_t i) const { return slots_[i].key; }
+  uint64_t score_at(size_t i) const { return slots_[order_[i]].score; }
+  std::string_view key_at(size_t i) const { return slots_[order_[i]].key; }
 
  private:
   struct Slot {
     uint64_t score = 0;
+    const void* tag = nullptr;
     int db = 0;
     std::string key;
   };
-  std::array<Slot, kSize> slots_;  // [0, n_) in ascending score
+  // Slots stay where they are; the order is kept in a byte array, so inserting in the
+  // middle moves a few bytes, not strings. order_[0, n_): the candidates by ascending
+  // score; order_[n_, kSize): the free slots.
+  std::array<Slot, kSize> slots_;
+  std::array<uint8_t, kSize> order_;
   size_t n_ = 0;
 };
 
