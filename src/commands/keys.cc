@@ -257,7 +257,7 @@ void rename_generic(CommandContext& ctx, bool nx) {
   }
   int64_t expire_ms;
   Entry* e = Entry::rekey(ctx.db.detach(from, &expire_ms), to);
-  ctx.db.add(e);
+  ctx.db.add_moved(e);
   if (expire_ms != -1) ctx.db.set_expire(e, expire_ms);
   if (nx)
     ctx.reply.integer(1);
@@ -375,7 +375,7 @@ void move(CommandContext& ctx) {
   }
   int64_t expire_ms;
   Entry* e = ctx.db.detach(key, &expire_ms);
-  dst.add(e);
+  dst.add_moved(e);
   if (expire_ms != -1) dst.set_expire(e, expire_ms);
   ctx.reply.integer(1);
 }

@@ -66,6 +66,10 @@ Entry* Db::lookup_write(std::string_view key) {
 
 void Db::add(Entry* e) {
   stamp_new(e);
+  add_moved(e);
+}
+
+void Db::add_moved(Entry* e) {
   keys_.insert(e);
   key_added(e);
 }

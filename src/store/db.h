@@ -122,6 +122,9 @@ class Db {
 
   // Adds an entry whose key is absent.
   void add(Entry* e);
+  // Adds an entry moved from another key or db (RENAME, MOVE): it keeps its LRU/LFU bits,
+  // as Redis keeps the object's.
+  void add_moved(Entry* e);
   // Puts e under its key, freeing any previous value. TTL: kept when keep_ttl, else removed.
   void set(Entry* e, bool keep_ttl);
   // Swaps a live entry for a new one with the same key, carrying its TTL over.

@@ -228,6 +228,15 @@ TEST_P(EvictionTest, LfuCountsAccessesAndKeepsFrequentKeys) {
   EXPECT_LT(freq, 20);
   // Looking at it is not an access.
   EXPECT_EQ(integer(conn().cmd({"OBJECT", "FREQ", "k"})), freq);
+  // RENAME and MOVE carry the counter (Redis moves the object itself); COPY starts anew.
+  conn().cmd({"RENAME", "k", "renamed"});
+  EXPECT_GE(integer(conn().cmd({"OBJECT", "FREQ", "renamed"})), freq);
+  EXPECT_EQ(integer(conn().cmd({"COPY", "renamed", "copied"})), 1);
+  EXPECT_EQ(integer(conn().cmd({"OBJECT", "FREQ", "copied"})), 5);
+  EXPECT_EQ(integer(conn().cmd({"MOVE", "renamed", "1"})), 1);
+  conn().cmd({"SELECT", "1"});
+  EXPECT_GE(integer(conn().cmd({"OBJECT", "FREQ", "renamed"})), freq);
+  conn().cmd({"SELECT", "0"});
   // A hot set, read 30 times each, outlives new keys that push the cold ones out.
   EXPECT_EQ(fill("k:", 0, 5000, 200), 0);
   for (int i = 0; i < 500; i++)
