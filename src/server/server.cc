@@ -399,6 +399,7 @@ void Server::on_config_changed(std::string_view name) {
           "new write commands depending on the maxmemory-policy.",
           static_cast<unsigned long long>(config_.maxmemory), used);
     perform_evictions();
+    if (config_.maxmemory == 0) out_of_memory_ = false;
   }
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
   if (name == "io-batch-wait-us" || name == "io-batch-min-cpu")
