@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "server/notify.h"
 #include "server/server.h"
 #include "util/clock.h"
 #include "util/numbers.h"
@@ -54,8 +55,7 @@ void Server::block_client(CommandContext& ctx, std::span<const std::string_view>
     block_timeouts_.emplace(b->deadline_ms, c.id());
     arm_block_timer();
   }
-  if (blocked_in_db_[static_cast<size_t>(b->db)]++ == 0)
-    dbs_[static_cast<size_t>(b->db)]->enable_key_added_hook(true);
+  if (blocked_in_db_[static_cast<size_t>(b->db)]++ == 0) update_db_hooks(b->db);
   blocked_count_++;
   c.blocked = std::move(b);
 }
@@ -72,13 +72,14 @@ void Server::unpark(Client& c) {
     block_timeouts_.erase({b.deadline_ms, c.id()});
     arm_block_timer();
   }
-  if (--blocked_in_db_[static_cast<size_t>(b.db)] == 0)
-    dbs_[static_cast<size_t>(b.db)]->enable_key_added_hook(false);
+  if (--blocked_in_db_[static_cast<size_t>(b.db)] == 0) update_db_hooks(b.db);
   blocked_count_--;
   c.blocked.reset();
 }
 
-void Server::on_key_added(store::Db& db, const store::Entry& e) {
+void Server::on_key_added(store::Db& db, const store::Entry& e, bool created) {
+  if (created) notify_keyspace_event(kNotifyNew, "new", e.key(), db.id());
+  if (blocked_in_db_[static_cast<size_t>(db.id())] == 0) return;
   const auto& by_key = blocking_keys_[static_cast<size_t>(db.id())];
   if (by_key.find(e.key()) == by_key.end()) return;
   std::pair<int, std::string> k{db.id(), std::string(e.key())};
@@ -88,7 +89,7 @@ void Server::on_key_added(store::Db& db, const store::Entry& e) {
 void Server::signal_blocked_keys_in_db(int db) {
   store::Db& d = *dbs_[static_cast<size_t>(db)];
   for (const auto& [key, waiters] : blocking_keys_[static_cast<size_t>(db)])
-    if (store::Entry* e = d.peek(key)) on_key_added(d, *e);
+    if (store::Entry* e = d.peek(key)) on_key_added(d, *e, false);
   // Served when the SWAPDB call (or the EXEC or script around it) ends.
 }
 

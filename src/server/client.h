@@ -15,6 +15,7 @@
 #include "resp/reply.h"
 #include "resp/reply_buffer.h"
 #include "server/blocking.h"
+#include "server/pubsub.h"
 #include "server/query_buffer.h"
 
 namespace rkv::server {
@@ -66,6 +67,8 @@ class Client final : public net::ConnectionHandler {
   bool write_watched = false;               // waiting for the socket to drain
   bool read_parked = false;                 // readable, waiting for before_sleep's threaded reads
   std::unique_ptr<BlockedCommand> blocked;  // parked by a blocking command (blocking.h)
+  Subscriptions subs{this};                 // Pub/Sub channels and patterns (pubsub.h)
+  int64_t obuf_soft_since_ms = 0;           // output over the soft limit since (output_limits.cc)
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

@@ -157,6 +157,9 @@ struct CommandContext {
   // publishes the notifications of class klass named event. Call once per change, where
   // Redis calls signalModifiedKey/notifyKeyspaceEvent.
   void key_modified(unsigned klass, std::string_view event, std::string_view key);
+  // Only the notifications, for the events Redis fires without a change of their own
+  // (SET's "expire" after its "set", LMOVE's pop after the push...).
+  void notify(unsigned klass, std::string_view event, std::string_view key);
 
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }

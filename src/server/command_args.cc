@@ -912,122 +912,102 @@ const ArgDoc kArgs175[] = {
 };
 
 const ArgDoc kArgs176[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs177[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"pattern", "block", "", "", kArgMultiple, -1, kArgs176},
 };
 
 const ArgDoc kArgs178[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs179[] = {
+    {"channel", "string", "", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs180[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs181[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs182[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs183[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs184[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs185[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs186[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs187[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs188[] = {
+    {"pattern", "pattern", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs189[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs190[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs191[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs180[] = {
+const ArgDoc kArgs192[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
 };
 
-const ArgDoc kArgs181[] = {
+const ArgDoc kArgs193[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs182[] = {
+const ArgDoc kArgs194[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs183[] = {
+const ArgDoc kArgs195[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs184[] = {
+const ArgDoc kArgs196[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs185[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs186[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs187[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs188[] = {
-    {"index", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs189[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs190[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
-};
-
-const ArgDoc kArgs191[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs189},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs190},
-};
-
-const ArgDoc kArgs192[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs193[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs194[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs195[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs196[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs197[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs196},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs198[] = {
@@ -1035,376 +1015,359 @@ const ArgDoc kArgs198[] = {
 };
 
 const ArgDoc kArgs199[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs201[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs202[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs203[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs201},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs202},
+};
+
+const ArgDoc kArgs204[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs206[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs207[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs208[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs209[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs208},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs210[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs211[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs200[] = {
+const ArgDoc kArgs212[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs201[] = {
+const ArgDoc kArgs213[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs202[] = {
+const ArgDoc kArgs214[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs203[] = {
+const ArgDoc kArgs215[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs204[] = {
+const ArgDoc kArgs216[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs205[] = {
+const ArgDoc kArgs217[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs206[] = {
+const ArgDoc kArgs218[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs207[] = {
+const ArgDoc kArgs219[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs205},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs217},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs206},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs218},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
     {"destination", "key", "STORE", "", kArgOptional, 2, {}},
 };
 
-const ArgDoc kArgs208[] = {
+const ArgDoc kArgs220[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs209[] = {
+const ArgDoc kArgs221[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs210[] = {
+const ArgDoc kArgs222[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs208},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs220},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs209},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs221},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs211[] = {
+const ArgDoc kArgs223[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs212[] = {
+const ArgDoc kArgs224[] = {
+    {"shardchannel", "string", "", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs225[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs213[] = {
+const ArgDoc kArgs226[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs214[] = {
+const ArgDoc kArgs227[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs215[] = {
+const ArgDoc kArgs228[] = {
+    {"shardchannel", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs229[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs216[] = {
+const ArgDoc kArgs230[] = {
+    {"channel", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs231[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs217[] = {
+const ArgDoc kArgs232[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs218[] = {
+const ArgDoc kArgs233[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs219[] = {
+const ArgDoc kArgs234[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs235[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs220[] = {
+const ArgDoc kArgs236[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs221[] = {
+const ArgDoc kArgs237[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs222[] = {
+const ArgDoc kArgs238[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs223[] = {
+const ArgDoc kArgs239[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs224[] = {
+const ArgDoc kArgs240[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs241[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs225[] = {
+const ArgDoc kArgs242[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs226[] = {
+const ArgDoc kArgs243[] = {
     {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs227[] = {
+const ArgDoc kArgs244[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs224},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs225},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs241},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs242},
     {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
     {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs226},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs243},
 };
 
-const ArgDoc kArgs228[] = {
+const ArgDoc kArgs245[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs229[] = {
+const ArgDoc kArgs246[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs230[] = {
+const ArgDoc kArgs247[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs231[] = {
+const ArgDoc kArgs248[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs232[] = {
+const ArgDoc kArgs249[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs233[] = {
+const ArgDoc kArgs250[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs234[] = {
+const ArgDoc kArgs251[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs233},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs250},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs235[] = {
+const ArgDoc kArgs252[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs236[] = {
+const ArgDoc kArgs253[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs237[] = {
+const ArgDoc kArgs254[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs236},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs253},
 };
 
-const ArgDoc kArgs238[] = {
+const ArgDoc kArgs255[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "string", "", "", 0, -1, {}},
     {"max", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs239[] = {
+const ArgDoc kArgs256[] = {
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs240[] = {
+const ArgDoc kArgs257[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs239},
+    {"where", "oneof", "", "", 0, -1, kArgs256},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs241[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs242[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs243[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs244[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs245[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs244},
-};
-
-const ArgDoc kArgs246[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs247[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs248[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs246},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs247},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs249[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs250[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs249},
-};
-
-const ArgDoc kArgs251[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs252[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs251},
-};
-
-const ArgDoc kArgs253[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs254[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs255[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs253},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs254},
-};
-
-const ArgDoc kArgs256[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs257[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs258[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs260[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs261[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs262[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs261},
 };
 
 const ArgDoc kArgs263[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs262},
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs264[] = {
@@ -1414,55 +1377,162 @@ const ArgDoc kArgs264[] = {
 
 const ArgDoc kArgs265[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs263},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs264},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs264},
 };
 
 const ArgDoc kArgs266[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs267[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs266},
+};
+
+const ArgDoc kArgs268[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs269[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs268},
+};
+
+const ArgDoc kArgs270[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs271[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs272[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs270},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs271},
+};
+
+const ArgDoc kArgs273[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs267[] = {
+const ArgDoc kArgs274[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs275[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs276[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs277[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs278[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs279[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs280[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs279},
+};
+
+const ArgDoc kArgs281[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs282[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs281},
+};
+
+const ArgDoc kArgs283[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs284[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs268[] = {
+const ArgDoc kArgs285[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs269[] = {
+const ArgDoc kArgs286[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs270[] = {
+const ArgDoc kArgs287[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs269},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs286},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs271[] = {
+const ArgDoc kArgs288[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs272[] = {
+const ArgDoc kArgs289[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs271},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs288},
 };
 
 const CommandArgs kTable[] = {
@@ -1582,79 +1652,95 @@ const CommandArgs kTable[] = {
     {"pfmerge", kArgs173},
     {"ping", kArgs174},
     {"psetex", kArgs175},
-    {"pttl", kArgs176},
-    {"rename", kArgs177},
-    {"renamenx", kArgs178},
-    {"rpop", kArgs179},
-    {"rpoplpush", kArgs180},
-    {"rpush", kArgs181},
-    {"rpushx", kArgs182},
-    {"sadd", kArgs183},
-    {"scan", kArgs184},
-    {"scard", kArgs185},
-    {"sdiff", kArgs186},
-    {"sdiffstore", kArgs187},
-    {"select", kArgs188},
-    {"set", kArgs191},
-    {"setbit", kArgs192},
-    {"setex", kArgs193},
-    {"setnx", kArgs194},
-    {"setrange", kArgs195},
-    {"shutdown", kArgs197},
-    {"sinter", kArgs198},
-    {"sintercard", kArgs199},
-    {"sinterstore", kArgs200},
-    {"sismember", kArgs201},
-    {"smembers", kArgs202},
-    {"smismember", kArgs203},
-    {"smove", kArgs204},
-    {"sort", kArgs207},
-    {"sort_ro", kArgs210},
-    {"spop", kArgs211},
-    {"srandmember", kArgs212},
-    {"srem", kArgs213},
-    {"sscan", kArgs214},
-    {"strlen", kArgs215},
-    {"substr", kArgs216},
-    {"sunion", kArgs217},
-    {"sunionstore", kArgs218},
-    {"swapdb", kArgs219},
-    {"touch", kArgs220},
-    {"ttl", kArgs221},
-    {"type", kArgs222},
-    {"unlink", kArgs223},
-    {"zadd", kArgs227},
-    {"zcard", kArgs228},
-    {"zcount", kArgs229},
-    {"zdiff", kArgs230},
-    {"zdiffstore", kArgs231},
-    {"zincrby", kArgs232},
-    {"zinter", kArgs234},
-    {"zintercard", kArgs235},
-    {"zinterstore", kArgs237},
-    {"zlexcount", kArgs238},
-    {"zmpop", kArgs240},
-    {"zmscore", kArgs241},
-    {"zpopmax", kArgs242},
-    {"zpopmin", kArgs243},
-    {"zrandmember", kArgs245},
-    {"zrange", kArgs248},
-    {"zrangebylex", kArgs250},
-    {"zrangebyscore", kArgs252},
-    {"zrangestore", kArgs255},
-    {"zrank", kArgs256},
-    {"zrem", kArgs257},
-    {"zremrangebylex", kArgs258},
-    {"zremrangebyrank", kArgs259},
-    {"zremrangebyscore", kArgs260},
-    {"zrevrange", kArgs261},
-    {"zrevrangebylex", kArgs263},
-    {"zrevrangebyscore", kArgs265},
-    {"zrevrank", kArgs266},
-    {"zscan", kArgs267},
-    {"zscore", kArgs268},
-    {"zunion", kArgs270},
-    {"zunionstore", kArgs272},
+    {"psubscribe", kArgs177},
+    {"pttl", kArgs178},
+    {"publish", kArgs179},
+    {"pubsub|channels", kArgs180},
+    {"pubsub|numsub", kArgs181},
+    {"pubsub|shardchannels", kArgs182},
+    {"pubsub|shardnumsub", kArgs183},
+    {"pubsub|channels", kArgs184},
+    {"pubsub|numsub", kArgs185},
+    {"pubsub|shardchannels", kArgs186},
+    {"pubsub|shardnumsub", kArgs187},
+    {"punsubscribe", kArgs188},
+    {"rename", kArgs189},
+    {"renamenx", kArgs190},
+    {"rpop", kArgs191},
+    {"rpoplpush", kArgs192},
+    {"rpush", kArgs193},
+    {"rpushx", kArgs194},
+    {"sadd", kArgs195},
+    {"scan", kArgs196},
+    {"scard", kArgs197},
+    {"sdiff", kArgs198},
+    {"sdiffstore", kArgs199},
+    {"select", kArgs200},
+    {"set", kArgs203},
+    {"setbit", kArgs204},
+    {"setex", kArgs205},
+    {"setnx", kArgs206},
+    {"setrange", kArgs207},
+    {"shutdown", kArgs209},
+    {"sinter", kArgs210},
+    {"sintercard", kArgs211},
+    {"sinterstore", kArgs212},
+    {"sismember", kArgs213},
+    {"smembers", kArgs214},
+    {"smismember", kArgs215},
+    {"smove", kArgs216},
+    {"sort", kArgs219},
+    {"sort_ro", kArgs222},
+    {"spop", kArgs223},
+    {"spublish", kArgs224},
+    {"srandmember", kArgs225},
+    {"srem", kArgs226},
+    {"sscan", kArgs227},
+    {"ssubscribe", kArgs228},
+    {"strlen", kArgs229},
+    {"subscribe", kArgs230},
+    {"substr", kArgs231},
+    {"sunion", kArgs232},
+    {"sunionstore", kArgs233},
+    {"sunsubscribe", kArgs234},
+    {"swapdb", kArgs235},
+    {"touch", kArgs236},
+    {"ttl", kArgs237},
+    {"type", kArgs238},
+    {"unlink", kArgs239},
+    {"unsubscribe", kArgs240},
+    {"zadd", kArgs244},
+    {"zcard", kArgs245},
+    {"zcount", kArgs246},
+    {"zdiff", kArgs247},
+    {"zdiffstore", kArgs248},
+    {"zincrby", kArgs249},
+    {"zinter", kArgs251},
+    {"zintercard", kArgs252},
+    {"zinterstore", kArgs254},
+    {"zlexcount", kArgs255},
+    {"zmpop", kArgs257},
+    {"zmscore", kArgs258},
+    {"zpopmax", kArgs259},
+    {"zpopmin", kArgs260},
+    {"zrandmember", kArgs262},
+    {"zrange", kArgs265},
+    {"zrangebylex", kArgs267},
+    {"zrangebyscore", kArgs269},
+    {"zrangestore", kArgs272},
+    {"zrank", kArgs273},
+    {"zrem", kArgs274},
+    {"zremrangebylex", kArgs275},
+    {"zremrangebyrank", kArgs276},
+    {"zremrangebyscore", kArgs277},
+    {"zrevrange", kArgs278},
+    {"zrevrangebylex", kArgs280},
+    {"zrevrangebyscore", kArgs282},
+    {"zrevrank", kArgs283},
+    {"zscan", kArgs284},
+    {"zscore", kArgs285},
+    {"zunion", kArgs287},
+    {"zunionstore", kArgs289},
 };
 
 }  // namespace

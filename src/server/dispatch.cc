@@ -72,7 +72,17 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     reject_command(cmd, reply, err::kOom);
     return;
   }
+  // RESP2 subscriber mode: the connection carries messages, so only the commands that
+  // manage subscriptions are understood (RESP3 tells pushes apart and allows everything).
+  if (c.subs.pubsub_mode() && c.resp_version() == 2 && !subscriber_mode_allows(cmd->full_name)) {
+    reject_command(cmd, reply,
+                   "ERR Can't execute '" + cmd->full_name +
+                       "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+                       "allowed in this context");
+    return;
+  }
   call(c, *cmd, argv, start_us);
+  enforce_output_limits(c);
 }
 
 void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg) {

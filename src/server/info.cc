@@ -322,22 +322,17 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.u("current_eviction_exceeded_time", exceeded_us / 1000);
     w.u("keyspace_hits", ks.keyspace_hits);
     w.u("keyspace_misses", ks.keyspace_misses);
-    static constexpr std::string_view kZeros[] = {"pubsub_channels",
-                                                  "pubsub_patterns",
-                                                  "pubsubshard_channels",
-                                                  "latest_fork_usec",
-                                                  "total_forks",
-                                                  "migrate_cached_sockets",
-                                                  "slave_expires_tracked_keys",
-                                                  "active_defrag_hits",
-                                                  "active_defrag_misses",
-                                                  "active_defrag_key_hits",
-                                                  "active_defrag_key_misses",
-                                                  "total_active_defrag_time",
-                                                  "current_active_defrag_time",
-                                                  "tracking_total_keys",
-                                                  "tracking_total_items",
-                                                  "tracking_total_prefixes"};
+    w.u("pubsub_channels", pubsub_.size(PubSub::kChannel));
+    w.u("pubsub_patterns", pubsub_.size(PubSub::kPattern));
+    w.u("pubsubshard_channels", pubsub_.size(PubSub::kShard));
+    static constexpr std::string_view kZeros[] = {
+        "latest_fork_usec",         "total_forks",
+        "migrate_cached_sockets",   "slave_expires_tracked_keys",
+        "active_defrag_hits",       "active_defrag_misses",
+        "active_defrag_key_hits",   "active_defrag_key_misses",
+        "total_active_defrag_time", "current_active_defrag_time",
+        "tracking_total_keys",      "tracking_total_items",
+        "tracking_total_prefixes"};
     for (auto k : kZeros) w(k, "0");
     w.u("unexpected_error_replies", stats_.unexpected_error_replies);
     w.u("total_error_replies", stats_.total_error_replies);

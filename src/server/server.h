@@ -26,6 +26,7 @@
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/pubsub.h"
 #include "store/db.h"
 #include "store/evict.h"
 #include "util/fan_out.h"
@@ -169,8 +170,11 @@ class Server {
   void signal_blocked_keys_in_db(int db);
 
   // Keyspace changes (notify.h). Handlers report through CommandContext::key_modified.
-  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for.
-  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db);
+  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for; one
+  // test when it asks for none of klass (the default: none at all).
+  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db) {
+    if (config_.notify_keyspace_flags & klass) publish_keyspace_event(event, key, db);
+  }
   // WATCH: marks the transactions watching key in db as failed (multi.cc).
   void signal_modified_key(int db, std::string_view key);
   // Changes since start (Redis's server.dirty): INFO rdb_changes_since_last_save.
@@ -189,6 +193,19 @@ class Server {
   // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
   // patterns matching it; returns how many clients received it.
   size_t publish(std::string_view channel, std::string_view message);
+  // SPUBLISH: to the subscribers of a shard channel (patterns do not apply).
+  size_t publish_shard(std::string_view channel, std::string_view message);
+  PubSub& pubsub() { return pubsub_; }
+  const PubSub& pubsub() const { return pubsub_; }
+
+  // client-output-buffer-limit (output_limits.cc): closes c when its pending output broke
+  // its class's limit. Costs a compare until the buffer passes the class's smallest limit.
+  void enforce_output_limits(Client& c) {
+    if (c.out().bytes() >= obuf_watch_[c.subs.pubsub_mode()] || c.obuf_soft_since_ms != 0)
+      check_output_limits(c);
+  }
+  // Re-reads the limits from the config (start-up, CONFIG SET).
+  void configure_output_limits();
 
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
@@ -202,6 +219,8 @@ class Server {
   bool fan_out_worthwhile(size_t clients) const;
   void start_io_threads();
   void queue_write(Client& c);
+  size_t deliver(PubSub::Kind kind, std::string_view channel, std::string_view message);
+  void check_output_limits(Client& c);
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
@@ -211,13 +230,20 @@ class Server {
   void free_closing_clients();
   bool listen_all(std::string* err);
   // Blocking (blocking.cc).
-  void on_key_added(store::Db& db, const store::Entry& e);
+  void on_key_added(store::Db& db, const store::Entry& e, bool created);
   void serve_ready_keys();
   void rerun_blocked(Client& c);
   void unpark(Client& c);
   void arm_block_timer();
   void expire_block_timeouts();
   void process_unblocked_clients();
+  // Notifications (notify.cc).
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  // Db's expired hook: "expired", then WATCH sees the key change (it is as good as gone).
+  void key_expired(store::Db& db, std::string_view key);
+  // Switches each db's key-added and key-miss hooks on only while someone needs them:
+  // blocked clients in that db, or the n / m notification classes.
+  void update_db_hooks(int db);
   // Eviction (evict.cc).
   enum class EvictResult { kOk, kRunning, kFail };
   EvictResult perform_evictions();
@@ -249,6 +275,13 @@ class Server {
   std::vector<uint64_t> unblocked_clients_;  // to resume their pending input
   size_t blocked_count_ = 0;
   bool serving_ready_keys_ = false;
+  PubSub pubsub_;
+  struct OutputLimit {
+    size_t hard = 0, soft = 0;
+    int64_t soft_seconds = 0;
+  };
+  OutputLimit obuf_limits_[2];                   // normal, pubsub clients
+  size_t obuf_watch_[2] = {SIZE_MAX, SIZE_MAX};  // smallest non-zero limit of each
   store::KeyspaceStats keyspace_stats_;
   store::AccessPolicy access_policy_;  // LRU or LFU bits in every entry (maxmemory-policy)
   store::EvictPolicy evict_policy_ = store::EvictPolicy::kNoEviction;

@@ -43,12 +43,14 @@ Entry* Db::lookup(std::string_view key) {
   return e;
 }
 
-Entry* Db::lookup_read_notouch(std::string_view key) {
+Entry* Db::lookup_read_notouch(std::string_view key, bool report_miss) {
   Entry* e = lookup(key);
-  if (e)
+  if (e) {
     stats_->keyspace_hits++;
-  else
+  } else {
     stats_->keyspace_misses++;
+    if (key_miss_enabled_ && report_miss) key_miss_hook_(*this, key);
+  }
   return e;
 }
 
@@ -71,7 +73,7 @@ void Db::add(Entry* e) {
 
 void Db::add_moved(Entry* e) {
   keys_.insert(e);
-  key_added(e);
+  key_added(e, true);
 }
 
 void Db::free_entry(Entry* e, bool lazy) {
@@ -85,10 +87,16 @@ void Db::free_entry(Entry* e, bool lazy) {
 
 void Db::set(Entry* e, bool keep_ttl) {
   Entry* old = keys_.find(e->key());
+  // As Redis's setKey looks the key up first: an expired value is expired (and reported)
+  // before the new one arrives as a new key.
+  if (old && is_expired(old)) {
+    expire_now(old);
+    old = nullptr;
+  }
   if (!old) {
     stamp_new(e);
     keys_.insert(e);
-    key_added(e);
+    key_added(e, true);
     return;
   }
   // A key that changes type (a list stored over a string) is news to a blocked client.
@@ -100,7 +108,7 @@ void Db::set(Entry* e, bool keep_ttl) {
     keys_.replace(old, e);
     free_entry(old, free_policy_ && free_policy_->server_del);
   }
-  if (retyped) key_added(e);
+  if (retyped) key_added(e, false);
 }
 
 void Db::replace(Entry* old_entry, Entry* fresh) {

@@ -73,10 +73,14 @@ class Db {
   using ExpireDict = Dict<ExpireNode, ExpireTraits>;
   // Called with each key removed by expiry (lazy or active), before it is freed.
   using ExpiredHook = std::function<void(Db&, std::string_view key)>;
-  // Called with each key that comes into existence (add, or set over a missing key) while
-  // enabled: how clients blocked on a missing key (BLPOP...) learn it arrived. Off by
-  // default so the write path pays one predictable branch when nobody waits.
-  using KeyAddedHook = std::function<void(Db&, const Entry&)>;
+  // Called while enabled with each key that comes into existence (created: add, or set
+  // over a missing key) or changes type under set (created false): how clients blocked
+  // on a missing key (BLPOP...) learn it arrived, and the "new" notification. Off by
+  // default so the write path pays one predictable branch when nobody listens.
+  using KeyAddedHook = std::function<void(Db&, const Entry&, bool created)>;
+  // Called while enabled with each key lookup_read/lookup_read_notouch find missing (the
+  // "keymiss" notification; the lookups that count no miss report none).
+  using KeyMissHook = std::function<void(Db&, std::string_view key)>;
 
   Db(int id, const int64_t* now_ms, KeyspaceStats* stats);
   ~Db();
@@ -92,17 +96,20 @@ class Db {
   int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
   void set_key_added_hook(KeyAddedHook hook) { key_added_hook_ = std::move(hook); }
+  void set_key_miss_hook(KeyMissHook hook) { key_miss_hook_ = std::move(hook); }
   void set_free_policy(const FreePolicy* policy) { free_policy_ = policy; }
   // LRU clock or LFU counter in Entry::lru (lfu.h); LRU until set. The policy must outlive
   // the Db.
   void set_access_policy(const AccessPolicy* policy) { access_ = policy; }
   void enable_key_added_hook(bool on) { key_added_enabled_ = on; }
+  void enable_key_miss_hook(bool on) { key_miss_enabled_ = on; }
 
   // Lookups; an expired key is deleted and reported missing.
   Entry* lookup_read(std::string_view key);   // counts keyspace hits/misses
   Entry* lookup_write(std::string_view key);  // no stats
-  // Like lookup_read but leaves the LRU clock alone (TYPE, EXISTS, TTL, OBJECT).
-  Entry* lookup_read_notouch(std::string_view key);
+  // Like lookup_read but leaves the LRU clock alone (TYPE, EXISTS, TTL). report_miss
+  // false: a miss is counted but not reported to the key-miss hook (OBJECT).
+  Entry* lookup_read_notouch(std::string_view key, bool report_miss = true);
   // Redis's LRU clock: seconds, 24 bits, from the command time. Lookups and new entries
   // stamp it into Entry::lru so OBJECT IDLETIME can measure idleness (under an LFU policy
   // they update the LFU counter there instead: lfu.h).
@@ -125,7 +132,8 @@ class Db {
   // Adds an entry moved from another key or db (RENAME, MOVE): it keeps its LRU/LFU bits,
   // as Redis keeps the object's.
   void add_moved(Entry* e);
-  // Puts e under its key, freeing any previous value. TTL: kept when keep_ttl, else removed.
+  // Puts e under its key, freeing any previous value (an expired one is expired first,
+  // as a lookup would). TTL: kept when keep_ttl, else removed.
   void set(Entry* e, bool keep_ttl);
   // Swaps a live entry for a new one with the same key, carrying its TTL over.
   void replace(Entry* old_entry, Entry* fresh);
@@ -207,8 +215,8 @@ class Db {
     fresh->set_lru(access_->lfu ? old_entry->lru() : lru_clock());
   }
   double random_unit() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
-  void key_added(const Entry* e) {
-    if (key_added_enabled_) key_added_hook_(*this, *e);
+  void key_added(const Entry* e, bool created) {
+    if (key_added_enabled_) key_added_hook_(*this, *e, created);
   }
 
   int id_;
@@ -221,9 +229,11 @@ class Db {
   std::mt19937_64 rng_;
   ExpiredHook expired_hook_;
   KeyAddedHook key_added_hook_;
+  KeyMissHook key_miss_hook_;
   const FreePolicy* free_policy_ = nullptr;
   const AccessPolicy* access_;
   bool key_added_enabled_ = false;
+  bool key_miss_enabled_ = false;
 };
 
 }  // namespace rkv::store
