@@ -379,6 +379,40 @@ TEST_P(EvictionTest, EvictionNotifiesAndInvalidatesWatch) {
   }
 }
 
+// Over the limit inside MULTI, as Redis: queuing anything but EXEC/DISCARD/QUIT/RESET is
+// refused (and fails the transaction), and EXEC is refused when it queued a deny-oom
+// command, discarding the transaction. Needs the transaction family.
+TEST_P(EvictionTest, MultiIsRefusedWhileOverTheLimit) {
+  if (is_error(conn().cmd({"MULTI"}), "ERR unknown command")) GTEST_SKIP() << "MULTI not built yet";
+  conn().cmd({"DISCARD"});
+  Conn other(port());
+  conn().cmd({"SET", "k", "v"});
+  // Queued before the limit, run after: EXEC is judged by what it queued.
+  EXPECT_EQ(str(conn().cmd({"MULTI"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"SET", "k", "v2"})), "QUEUED");
+  EXPECT_EQ(str(other.cmd({"CONFIG", "SET", "maxmemory", "1"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"EXEC"})),
+            "EXECABORT Transaction discarded because of: OOM command not allowed when used "
+            "memory > 'maxmemory'.");
+  EXPECT_EQ(str(conn().cmd({"GET", "k"})), "v");
+  // Queuing while over: refused, the transaction fails.
+  EXPECT_EQ(str(conn().cmd({"MULTI"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"GET", "k"})), kOom);
+  EXPECT_EQ(str(conn().cmd({"EXEC"})),
+            "EXECABORT Transaction discarded because of previous errors.");
+  EXPECT_EQ(str(conn().cmd({"MULTI"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"DISCARD"})), "OK");
+  // A read-only transaction queued before the limit still runs.
+  EXPECT_EQ(str(other.cmd({"CONFIG", "SET", "maxmemory", "0"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"MULTI"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"GET", "k"})), "QUEUED");
+  EXPECT_EQ(str(other.cmd({"CONFIG", "SET", "maxmemory", "1"})), "OK");
+  auto r = conn().cmd({"EXEC"});
+  ASSERT_EQ(r->type, REDIS_REPLY_ARRAY) << str(r);
+  ASSERT_EQ(r->elements, 1u);
+  EXPECT_EQ(std::string(r->element[0]->str), "v");
+}
+
 RKV_INSTANTIATE_IO_MODES(EvictionTest);
 
 }  // namespace
