@@ -68,7 +68,7 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     reject_command(cmd, reply, err::kNoAuth);
     return;
   }
-  if (config_.maxmemory > 0 && reject_for_memory(*cmd)) {
+  if (config_.maxmemory > 0 && reject_for_memory(*cmd, cmd->spec->flags)) {
     reject_command(cmd, reply, err::kOom);
     return;
   }
