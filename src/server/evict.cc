@@ -12,6 +12,12 @@
 // gone, checking the clock every 16 keys: past maxmemory-eviction-tenacity's budget (500
 // us at the default 10) it stops and a timer carries on between loop iterations, so a big
 // excess (CONFIG SET maxmemory lowered, a large allocation) never stalls the server.
+//
+// An evicted key goes as a server delete does: with its expire entry (Db::remove), the
+// "evicted" notification and the WATCH signal, no change count (Redis's dirty). Clients
+// blocked on keys wait for keys that do not exist yet (empty lists and sorted sets are
+// deleted), so an eviction never concerns them, as in Redis 7.0; a woken blocked command
+// runs again without a new memory check, as Redis serves it outside processCommand.
 #include <unistd.h>
 
 #include <algorithm>
