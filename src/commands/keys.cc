@@ -266,7 +266,7 @@ void rename_generic(CommandContext& ctx, bool nx) {
   int64_t expire_ms;
   // Removed first, then added: the destination is "new" even when it existed (Redis).
   Entry* e = Entry::rekey(ctx.db.detach(from, &expire_ms), to);
-  ctx.db.add(e);
+  ctx.db.add_moved(e);
   if (expire_ms != -1) ctx.db.set_expire(e, expire_ms);
   ctx.key_modified(kNotifyGeneric, "rename_from", from);
   ctx.server.signal_modified_key(ctx.db.id(), to);
@@ -387,7 +387,7 @@ void move(CommandContext& ctx) {
   }
   int64_t expire_ms;
   Entry* e = ctx.db.detach(key, &expire_ms);
-  dst.add(e);
+  dst.add_moved(e);
   if (expire_ms != -1) dst.set_expire(e, expire_ms);
   ctx.key_modified(kNotifyGeneric, "move_from", key);
   ctx.server.signal_modified_key(dst.id(), key);
@@ -510,9 +510,7 @@ void object_freq(CommandContext& ctx) {
                     std::string(kPolicySwitchNote));
     return;
   }
-  // Under LFU the low 8 bits of the LRU field hold the counter; Db does not maintain the
-  // LFU form yet (it comes with eviction), so this reports what is stored.
-  ctx.reply.integer(e->lru() & 0xff);
+  ctx.reply.integer(ctx.db.lfu_counter(*e));
 }
 
 void object_refcount(CommandContext& ctx) {

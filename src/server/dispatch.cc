@@ -69,6 +69,14 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     reject_command(cmd, reply, err::kNoAuth, &c);
     return;
   }
+  // Over maxmemory: inside MULTI the refusal fails the transaction (&c), and EXEC is
+  // judged by the commands it queued.
+  if (config_.maxmemory > 0 &&
+      reject_for_memory(*cmd, cmd->spec->flags, c.multi != nullptr,
+                        c.multi ? c.multi->cmd_flags : 0)) {
+    reject_command(cmd, reply, err::kOom, &c);
+    return;
+  }
   // RESP2 subscriber mode: the connection carries messages, so only the commands that
   // manage subscriptions are understood (RESP3 tells pushes apart and allows everything).
   if (c.subs.pubsub_mode() && c.resp_version() == 2 && !subscriber_mode_allows(cmd->full_name)) {
@@ -79,8 +87,6 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
                    &c);
     return;
   }
-  // Hook for deny-oom (eviction): reject here, before queuing, with &c. For EXEC, Redis
-  // checks the queued commands' flags instead of EXEC's own (c.multi->cmd_flags).
   if (c.multi && !(cmd->spec->flags & kNotQueued)) {
     queue_command(c, *cmd, argv);
     return;

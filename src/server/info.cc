@@ -112,7 +112,8 @@ struct SectionSet {
 MemoryOverhead Server::memory_overhead() {
   MemoryOverhead mh;
   mh.alloc = memory_stats();
-  const size_t used = mh.alloc.allocated;
+  mh.used = used_memory();
+  const size_t used = mh.used;
   stats_.peak_memory = std::max(stats_.peak_memory, used);
   mh.peak = stats_.peak_memory;
   mh.startup = startup_memory_;
@@ -205,7 +206,7 @@ std::string Server::info(std::span<const std::string_view> sections) {
         static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
     auto d = [](size_t v) { return static_cast<double>(v); };
     char perc[32];
-    w.human("used_memory", m.allocated);
+    w.human("used_memory", mh.used);
     w.human("used_memory_rss", m.rss);
     w.human("used_memory_peak", mh.peak);
     std::snprintf(perc, sizeof(perc), "%.2f%%", mh.peak_perc);
@@ -240,8 +241,9 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.i("allocator_rss_bytes", static_cast<int64_t>(m.resident) - static_cast<int64_t>(m.active));
     w.f("rss_overhead_ratio", ratio(d(m.rss), d(m.resident)));
     w.i("rss_overhead_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.resident));
-    w.f("mem_fragmentation_ratio", ratio(d(m.rss), d(m.allocated)));
-    w.i("mem_fragmentation_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.allocated));
+    w.f("mem_fragmentation_ratio", ratio(d(m.rss), d(mh.used)));
+    w.i("mem_fragmentation_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(mh.used));
+    // No replica output or AOF buffers exist to leave out of the maxmemory comparison.
     w("mem_not_counted_for_evict", "0");
     w("mem_replication_backlog", "0");
     w("mem_total_replication_buffers", "0");
@@ -317,10 +319,14 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.f("expired_stale_perc", ks.expired_stale_perc * 100);
     w.u("expired_time_cap_reached_count", ks.expired_time_cap_reached_count);
     w("expire_cycle_cpu_milliseconds", "0");
-    w("evicted_keys", "0");
+    w.u("evicted_keys", stats_.evicted_keys);
     w("evicted_clients", "0");
-    w("total_eviction_exceeded_time", "0");
-    w("current_eviction_exceeded_time", "0");
+    const uint64_t exceeded_us =
+        stats_.eviction_exceeded_since_us
+            ? static_cast<uint64_t>(mono_us() - stats_.eviction_exceeded_since_us)
+            : 0;
+    w.u("total_eviction_exceeded_time", (stats_.eviction_exceeded_us + exceeded_us) / 1000);
+    w.u("current_eviction_exceeded_time", exceeded_us / 1000);
     w.u("keyspace_hits", ks.keyspace_hits);
     w.u("keyspace_misses", ks.keyspace_misses);
     w.u("pubsub_channels", pubsub_.size(PubSub::kChannel));

@@ -130,9 +130,11 @@ Server::Server(Config config) : config_(std::move(config)), watches_(config_.dat
   free_policy_.worker = &lazy_free_;
   on_config_changed("lazyfree-lazy-server-del");
   configure_output_limits();
+  apply_eviction_config();
   for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
     dbs_.back()->set_free_policy(&free_policy_);
+    dbs_.back()->set_access_policy(&access_policy_);
     dbs_.back()->set_key_added_hook([this](store::Db& db, const store::Entry& e, bool created) {
       on_key_added(db, e, created);
     });
@@ -226,7 +228,12 @@ bool Server::start(std::string* err) {
   loop_->add_timer(1, [this] { return cron(); });
   start_io_threads();
   // Redis's used_memory_startup: what the server costs before any data or client.
-  startup_memory_ = memory_stats().allocated;
+  startup_memory_ = used_memory();
+  if (config_.maxmemory > 0 && config_.maxmemory < 1024 * 1024)
+    LOG_WARNING(
+        "WARNING: You specified a maxmemory value that is less than 1MB (current value is %llu "
+        "bytes). Are you sure this is what you really want?",
+        static_cast<unsigned long long>(config_.maxmemory));
   return true;
 }
 
@@ -389,8 +396,7 @@ int64_t Server::cron() {
     }
   }
   // The peak is sampled here rather than per allocation: cheap and close enough.
-  if ((cron_loops_ & 7) == 0)
-    stats_.peak_memory = std::max(stats_.peak_memory, memory_stats().allocated);
+  if ((cron_loops_ & 7) == 0) stats_.peak_memory = std::max(stats_.peak_memory, used_memory());
   int hz = config_.hz > 0 ? config_.hz : 1;
   return 1000 / hz;
 }
@@ -400,6 +406,19 @@ void Server::on_config_changed(std::string_view name) {
     free_policy_.server_del = config_.lazyfree_lazy_server_del;
     free_policy_.expire = config_.lazyfree_lazy_expire;
     return;
+  }
+  if (name == "maxmemory-policy" || name.starts_with("lfu-")) apply_eviction_config();
+  if (name == "maxmemory") {
+    // With the limit gone this only closes the time counted over it (Redis keeps counting).
+    const size_t used = used_memory();
+    if (config_.maxmemory > 0 && static_cast<size_t>(config_.maxmemory) < used)
+      LOG_WARNING(
+          "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the current "
+          "memory usage (%zu). This will result in key eviction and/or the inability to accept "
+          "new write commands depending on the maxmemory-policy.",
+          static_cast<unsigned long long>(config_.maxmemory), used);
+    perform_evictions();
+    if (config_.maxmemory == 0) out_of_memory_ = false;
   }
   if (name == "client-output-buffer-limit") configure_output_limits();
   if (name == "notify-keyspace-events")

@@ -29,6 +29,7 @@
 #include "server/pubsub.h"
 #include "server/script_host.h"
 #include "store/db.h"
+#include "store/evict.h"
 #include "util/fan_out.h"
 #include "util/memory.h"
 
@@ -51,13 +52,19 @@ struct ServerStats {
   uint64_t io_threaded_writes_processed = 0;
   std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
+  uint64_t evicted_keys = 0;
+  // Time spent over maxmemory: closed stretches, and the start of the open one (mono_us, 0
+  // when within the limit).
+  uint64_t eviction_exceeded_us = 0;
+  int64_t eviction_exceeded_since_us = 0;
 };
 
 // Where the used memory goes, as Redis's getMemoryOverheadData splits it: shared by INFO
 // memory and MEMORY STATS / DOCTOR so they always agree.
 struct MemoryOverhead {
+  size_t used = 0;            // used_memory(): live bytes, Redis's used_memory
   MemoryStats alloc;          // the allocator's figures when taken
-  size_t peak = 0;            // highest alloc.allocated seen
+  size_t peak = 0;            // highest `used` seen
   size_t startup = 0;         // allocated when the server started serving
   size_t clients_normal = 0;  // query and reply buffers of every client
   size_t lua_caches = 0;      // cached EVAL scripts (ScriptMemory::scripts_eval)
@@ -203,6 +210,19 @@ class Server {
   // Leaves MULTI (queued commands dropped) and unwatches everything: EXEC, DISCARD, RESET.
   void discard_transaction(Client& c);
   const WatchIndex& watches() const { return watches_; }
+  // maxmemory (evict.cc). Before each command while maxmemory > 0: evicts keys by
+  // maxmemory-policy until used_memory() is back under the limit (or the time budget of
+  // maxmemory-eviction-tenacity runs out: a timer carries on). True when cmd must be refused
+  // with -OOM instead: memory is still over and cmd may grow it (kDenyOom in flags: its
+  // row's, or what a script declares for EVAL/FCALL). For a client inside MULTI
+  // (in_multi), as Redis: everything but EXEC, DISCARD, QUIT and RESET is refused (queuing
+  // alone grows memory), and EXEC is judged by the flags of the commands it queued
+  // (queued_flags), not its own.
+  bool reject_for_memory(const Command& cmd, uint32_t flags, bool in_multi = false,
+                         uint32_t queued_flags = 0);
+  // Whether the last top-level command found memory over the limit with nothing left to
+  // evict: a script decides by it whether its first write may run (Redis's script_oom).
+  bool out_of_memory() const { return out_of_memory_; }
 
   // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
   // patterns matching it; returns how many clients received it.
@@ -280,6 +300,11 @@ class Server {
   // Switches each db's key-added and key-miss hooks on only while someone needs them:
   // blocked clients in that db, or the n / m notification classes.
   void update_db_hooks(int db);
+  // Eviction (evict.cc).
+  enum class EvictResult { kOk, kRunning, kFail };
+  EvictResult perform_evictions();
+  bool pick_eviction_victim(int* db);
+  void apply_eviction_config();
 
   Config config_;
   std::unique_ptr<net::Reactor> loop_;
@@ -315,6 +340,13 @@ class Server {
   OutputLimit obuf_limits_[2];                   // normal, pubsub clients
   size_t obuf_watch_[2] = {SIZE_MAX, SIZE_MAX};  // smallest non-zero limit of each
   store::KeyspaceStats keyspace_stats_;
+  store::AccessPolicy access_policy_;  // LRU or LFU bits in every entry (maxmemory-policy)
+  store::EvictPolicy evict_policy_ = store::EvictPolicy::kNoEviction;
+  store::EvictionPool eviction_pool_;
+  std::string eviction_key_;       // the key being evicted (capacity reused)
+  unsigned eviction_next_db_ = 0;  // random policies visit the dbs in turn
+  uint64_t eviction_timer_ = 0;    // evicting from the loop after a time-limited pass
+  bool out_of_memory_ = false;
   ServerStats stats_;
   CommandTable commands_;
   RateSampler ops_sampler_, input_sampler_, output_sampler_;
