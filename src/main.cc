@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "script/engine.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "util/log.h"
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
 
   LOG_NOTICE("oO0OoO0OoO0Oo reactorkv is starting oO0OoO0OoO0Oo");
   server::Server srv(cfg);
+  script::engine(srv);  // the Lua state exists from the start, as in Redis (INFO memory)
   std::string err;
   if (!srv.start(&err)) {
     LOG_WARNING("%s", err.c_str());

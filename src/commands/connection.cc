@@ -157,6 +157,7 @@ void hello(CommandContext& ctx) {
 
 void reset(CommandContext& ctx) {
   Client& c = ctx.client;
+  ctx.server.discard_transaction(c);
   c.db_index = 0;
   c.set_resp_version(2);
   c.name.clear();
@@ -418,17 +419,18 @@ const CommandSpec kConnectionCommands[] = {
      "Returns the server's liveliness response.", "O(1)"},
     {"echo", 2, kFast, 0, 0, 0, echo, "@fast @connection", "connection", "1.0.0",
      "Returns the given string.", "O(1)"},
-    {"quit", -1, kAllowBusy | kNoscript | kLoading | kStale | kFast | kNoAuth, 0, 0, 0, quit,
-     "@fast @connection", "connection", "1.0.0", "Closes the connection.", "O(1)"},
+    {"quit", -1, kAllowBusy | kNoscript | kLoading | kStale | kFast | kNoAuth | kNotQueued, 0, 0, 0,
+     quit, "@fast @connection", "connection", "1.0.0", "Closes the connection.", "O(1)"},
     {"select", 2, kLoading | kStale | kFast, 0, 0, 0, select, "@fast @connection", "connection",
      "1.0.0", "Changes the selected database.", "O(1)"},
-    {"auth", -2, kNoscript | kLoading | kStale | kFast | kNoAuth | kSentinel, 0, 0, 0, auth,
-     "@fast @connection", "connection", "1.0.0", "Authenticates the connection.",
+    {"auth", -2, kNoscript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
+     auth, "@fast @connection", "connection", "1.0.0", "Authenticates the connection.",
      "O(N) where N is the number of passwords defined for the user"},
-    {"hello", -1, kNoscript | kLoading | kStale | kFast | kNoAuth | kSentinel, 0, 0, 0, hello,
-     "@fast @connection", "connection", "6.0.0", "Handshakes with the Redis server.", "O(1)"},
-    {"reset", 1, kNoscript | kLoading | kStale | kFast | kNoAuth, 0, 0, 0, reset,
-     "@fast @connection", "connection", "6.2.0", "Resets the connection.", "O(1)"},
+    {"hello", -1, kNoscript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
+     hello, "@fast @connection", "connection", "6.0.0", "Handshakes with the Redis server.",
+     "O(1)"},
+    {"reset", 1, kNoscript | kLoading | kStale | kFast | kNoAuth | kNotQueued | kAllowBusy, 0, 0, 0,
+     reset, "@fast @connection", "connection", "6.2.0", "Resets the connection.", "O(1)"},
     {"client", -2, 0, 0, 0, 0, reply_container_fallback, "@slow", "connection", "2.4.0",
      "A container for client connection commands.", "Depends on subcommand.", kClientSubcommands},
 };
@@ -441,21 +443,26 @@ std::span<const CommandSpec> connection_commands() {
 
 std::string describe_client(const Server& server, const Client& c, int64_t now_ms) {
   char buf[1024];
-  std::string flags;
+  std::string flags;  // in Redis's order
   if (c.subs.pubsub_mode()) flags += 'P';
+  if (c.multi) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.watch.dirty) flags += 'd';
   if (flags.empty()) flags = "N";
+  const size_t multi_mem = c.multi ? c.multi->memory() : 0;
   std::snprintf(
       buf, sizeof(buf),
       "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu "
-      "ssub=%zu multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=0 oll=0 "
+      "ssub=%zu multi=%lld qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu rbs=%zu rbp=0 obl=0 "
+      "oll=0 "
       "omem=%zu tot-mem=%zu events=r cmd=%s user=%s redir=-1 resp=%d",
       static_cast<unsigned long long>(c.id()), c.conn().peer().c_str(), c.conn().local().c_str(),
       c.conn().fd(), c.name.c_str(), static_cast<long long>((now_ms - c.ctime_ms) / 1000),
       static_cast<long long>((now_ms - c.last_interaction_ms) / 1000), flags.c_str(), c.db_index,
-      c.subs.channels(), c.subs.patterns(), c.subs.shard_channels(), c.query.unread_size(),
-      c.query.capacity() - c.query.unread_size(), c.query.capacity(), c.out().allocated(),
-      c.query.capacity() + c.out().allocated() + sizeof(Client),
+      c.subs.channels(), c.subs.patterns(), c.subs.shard_channels(),
+      c.multi ? static_cast<long long>(c.multi->commands.size()) : -1LL, c.query.unread_size(),
+      c.query.capacity() - c.query.unread_size(), multi_mem, c.query.capacity(),
+      c.out().allocated(), c.query.capacity() + c.out().allocated() + sizeof(Client) + multi_mem,
       std::string(c.last_command).c_str(), c.user.c_str(), c.resp_version());
   (void)server;
   return buf;

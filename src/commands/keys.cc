@@ -460,6 +460,7 @@ void swapdb(CommandContext& ctx) {
   }
   // Clients keep their db index, so swapping the contents is what SWAPDB means.
   if (*a != *b) {
+    ctx.server.signal_swapped_dbs(*a, *b);
     ctx.server.db(*a).swap_contents(ctx.server.db(*b));
     ctx.server.signal_blocked_keys_in_db(*a);
     ctx.server.signal_blocked_keys_in_db(*b);

@@ -511,7 +511,7 @@ void move_generic(CommandContext& ctx, ListEnd from_end, ListEnd to_end, int64_t
       ctx.reply.null();
     } else {
       const std::string_view keys[] = {from};
-      ctx.server.block_client(ctx, keys, ObjType::kList, timeout_ms);
+      ctx.server.block_client(ctx, keys, ObjType::kList, timeout_ms, Server::DeniedReply::kNull);
     }
     return;
   }

@@ -80,8 +80,8 @@ void memory_stats(CommandContext& ctx) {
   field("clients.normal", u(mh.clients_normal));
   field("cluster.links", 0);
   field("aof.buffer", 0);
-  field("lua.caches", 0);
-  field("functions.caches", 0);
+  field("lua.caches", u(mh.lua_caches));
+  field("functions.caches", u(mh.functions_caches));
   for (const auto& db : mh.dbs) {
     r.bulk("db." + std::to_string(db.id));
     r.map(3);

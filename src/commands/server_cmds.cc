@@ -54,6 +54,7 @@ bool parse_flush_flags(CommandContext& ctx, bool* lazy) {
 void flushdb(CommandContext& ctx) {
   bool lazy;
   if (!parse_flush_flags(ctx, &lazy)) return;
+  ctx.server.signal_flushed_db(ctx.db.id());
   ctx.server.add_dirty(ctx.db.clear(lazy));  // Redis counts each key as a change
   ctx.reply.ok();
 }
@@ -61,6 +62,7 @@ void flushdb(CommandContext& ctx) {
 void flushall(CommandContext& ctx) {
   bool lazy;
   if (!parse_flush_flags(ctx, &lazy)) return;
+  ctx.server.signal_flushed_db(-1);
   ctx.server.add_dirty(ctx.server.flush_all(lazy));
   ctx.reply.ok();
 }
@@ -102,6 +104,11 @@ void shutdown(CommandContext& ctx) {
   // Our shutdown never waits for replicas or a save, so there is nothing to abort.
   if (abort) {
     ctx.reply.error("ERR No shutdown in progress.");
+    return;
+  }
+  // While a script yields to the loop only SHUTDOWN NOSAVE may stop the server.
+  if (!nosave && ctx.server.busy()) {
+    ctx.reply.error(ctx.server.busy_error());
     return;
   }
   if (save) LOG_WARNING("SHUTDOWN SAVE: persistence is not implemented, nothing to save.");

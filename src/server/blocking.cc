@@ -30,8 +30,17 @@ bool parse_block_timeout(std::string_view arg, resp::Reply& reply, int64_t* time
 }
 
 void Server::block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                          store::ObjType waits_for, int64_t timeout_ms) {
+                          store::ObjType waits_for, int64_t timeout_ms, DeniedReply denied) {
   Client& c = ctx.client;
+  if (c.deny_blocking) {
+    // Inside EXEC (or a script) nothing can arrive before the caller goes on: Redis 7.0
+    // answers at once, as the command's empty result.
+    if (denied == DeniedReply::kNull)
+      ctx.reply.null();
+    else
+      ctx.reply.null_array();
+    return;
+  }
   if (c.blocked) {  // woken, and still nothing to serve: keep its place in line
     c.blocked->blocked_again = true;
     return;

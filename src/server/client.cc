@@ -1,8 +1,27 @@
 #include "server/client.h"
 
+#include <cerrno>
+
 #include "server/server.h"
 
 namespace rkv::server {
+namespace {
+
+// The stream of a client that has none: always at its end.
+class NoConnection final : public net::Connection {
+ public:
+  ssize_t read(char*, size_t) override { return 0; }
+  ssize_t writev(const iovec*, int) override {
+    errno = EPIPE;
+    return -1;
+  }
+  void want_read(bool) override {}
+  void want_write(bool) override {}
+  void set_handler(net::ConnectionHandler*) override {}
+  int fd() const override { return -1; }
+};
+
+}  // namespace
 
 Client::Client(Server& server, std::unique_ptr<net::Connection> conn, uint64_t id, int64_t now_ms)
     : ctime_ms(now_ms),
@@ -13,6 +32,9 @@ Client::Client(Server& server, std::unique_ptr<net::Connection> conn, uint64_t i
       reply_(out_, 2) {
   conn_->set_handler(this);
 }
+
+Client::Client(Server& server, uint64_t id, int64_t now_ms)
+    : Client(server, std::make_unique<NoConnection>(), id, now_ms) {}
 
 Client::~Client() = default;
 

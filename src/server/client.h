@@ -15,6 +15,7 @@
 #include "resp/reply.h"
 #include "resp/reply_buffer.h"
 #include "server/blocking.h"
+#include "server/multi.h"
 #include "server/pubsub.h"
 #include "server/query_buffer.h"
 
@@ -25,6 +26,10 @@ class Server;
 class Client final : public net::ConnectionHandler {
  public:
   Client(Server& server, std::unique_ptr<net::Connection> conn, uint64_t id, int64_t now_ms);
+  // A client without a connection (a script's: commands run for it through
+  // Server::call and the caller takes its replies out of out()); conn() reads nothing
+  // and accepts no writes, and the server never lists, reads or flushes it.
+  Client(Server& server, uint64_t id, int64_t now_ms);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -69,6 +74,14 @@ class Client final : public net::ConnectionHandler {
   std::unique_ptr<BlockedCommand> blocked;  // parked by a blocking command (blocking.h)
   Subscriptions subs{this};                 // Pub/Sub channels and patterns (pubsub.h)
   int64_t obuf_soft_since_ms = 0;           // output over the soft limit since (output_limits.cc)
+  std::unique_ptr<MultiState> multi;        // between MULTI and EXEC/DISCARD (multi.h)
+  WatchState watch;                         // WATCHed keys (multi.h)
+  // Set while EXEC (or a script) runs commands for this client: a blocking command then
+  // answers at once as if timed out instead of parking (Server::block_client).
+  bool deny_blocking = false;
+  // Errors replied by commands run inside this client's current command (EXEC's queue):
+  // each was counted by its own call, not again by the enclosing one (Server::call).
+  uint64_t nested_errors = 0;
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

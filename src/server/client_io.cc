@@ -92,7 +92,8 @@ void Server::read_from_client(Client& c) {
   // Read later, in before_sleep, with every client readable in this iteration: their
   // reads can go to helper threads, and their keys can be prefetched together.
   c.read_parked = true;
-  parked_reads_.push_back(&c);
+  // While a command yields to the loop (busy.cc), parked_reads_ is the batch it came from.
+  (busy_caller_ ? busy_reads_ : parked_reads_).push_back(&c);
 }
 
 void Server::after_read(Client& c) {
@@ -190,33 +191,34 @@ bool Server::fan_out_worthwhile(size_t clients) const {
   return clients >= min;
 }
 
-void Server::handle_parked_reads() {
-  if (parked_reads_.empty()) return;
+void Server::handle_parked_reads(std::vector<Client*>& parked) {
+  if (parked.empty()) return;
   auto skip = [](const Client* c) { return c->close_asap() || c->closing_after_reply(); };
   const bool threaded =
-      io_threads_ && config_.io_threads_do_reads && fan_out_worthwhile(parked_reads_.size());
+      io_threads_ && config_.io_threads_do_reads && fan_out_worthwhile(parked.size());
   if (threaded) {
     resp::ParserLimits limits;
     limits.max_bulk_len = config_.proto_max_bulk_len;
-    io_threads_->run(parked_reads_.size(), [&](size_t i) {
-      Client& c = *parked_reads_[i];
+    io_threads_->run(parked.size(), [&](size_t i) {
+      Client& c = *parked[i];
       if (skip(&c)) return;
       read_socket(c);
       preparse(c, limits);
     });
-    stats_.io_threaded_reads_processed += parked_reads_.size();
+    stats_.io_threaded_reads_processed += parked.size();
     fanned_out_ = true;
   } else {
-    for (Client* c : parked_reads_)
+    for (Client* c : parked)
       if (!skip(c)) read_socket(*c);
   }
   // Commands run in arrival order; one may kill a client further down the list (it stays
   // allocated until free_closing_clients), whose bytes are then dropped.
-  for (size_t start = 0; start < parked_reads_.size(); start += kPrefetchChunk) {
-    std::span<Client* const> chunk(parked_reads_.data() + start,
-                                   std::min(kPrefetchChunk, parked_reads_.size() - start));
+  for (size_t start = 0; start < parked.size(); start += kPrefetchChunk) {
+    std::span<Client* const> chunk(parked.data() + start,
+                                   std::min(kPrefetchChunk, parked.size() - start));
     if (chunk.size() >= 2) prefetch_first_keys(chunk);
     for (Client* c : chunk) {
+      if (!c->read_parked) continue;  // served meanwhile, while a script was busy (busy.cc)
       c->read_parked = false;
       if (skip(c)) {
         c->io.preparsed = false;
@@ -225,7 +227,7 @@ void Server::handle_parked_reads() {
       after_read(*c);
     }
   }
-  parked_reads_.clear();
+  parked.clear();
 }
 
 // The cross-client form of prefetch_keys: the first key of each client's next command.

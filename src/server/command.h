@@ -38,6 +38,9 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 15,
   kSentinel = 1u << 16,
   kNoMandatoryKeys = 1u << 17,  // EVAL, FCALL: numkeys may be 0
+  // Ours, not in COMMAND INFO: runs at once inside MULTI instead of being queued (EXEC,
+  // DISCARD, MULTI, WATCH, QUIT, RESET, as Redis 7.0's processCommand lists them).
+  kNotQueued = 1u << 18,
 };
 
 struct CommandContext;

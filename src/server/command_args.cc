@@ -452,71 +452,181 @@ const ArgDoc kArgs85[] = {
 };
 
 const ArgDoc kArgs86[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"script", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs87[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"script", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs88[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs87},
+    {"sha1", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs89[] = {
+    {"sha1", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs90[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs91[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs90[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs89},
-};
-
-const ArgDoc kArgs91[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
 const ArgDoc kArgs92[] = {
-    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs91},
 };
 
 const ArgDoc kArgs93[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs92},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs94[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-seconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs93},
+};
+
+const ArgDoc kArgs95[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs96[] = {
+    {"function", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs97[] = {
+    {"function", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgOptional | kArgMultiple, 0, {}},
+    {"arg", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs98[] = {
     {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
     {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
 };
 
-const ArgDoc kArgs95[] = {
-    {"async", "oneof", "", "", kArgOptional, -1, kArgs94},
+const ArgDoc kArgs99[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs98},
 };
 
-const ArgDoc kArgs96[] = {
+const ArgDoc kArgs100[] = {
+    {"async", "pure-token", "ASYNC", "4.0.0", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "6.2.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs101[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs100},
+};
+
+const ArgDoc kArgs102[] = {
+    {"library-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs103[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs104[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs103},
+};
+
+const ArgDoc kArgs105[] = {
+    {"library-name-pattern", "string", "LIBRARYNAME", "", kArgOptional, -1, {}},
+    {"withcode", "pure-token", "WITHCODE", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs106[] = {
+    {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
+    {"function-code", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs107[] = {
+    {"flush", "pure-token", "FLUSH", "", 0, -1, {}},
+    {"append", "pure-token", "APPEND", "", 0, -1, {}},
+    {"replace", "pure-token", "REPLACE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs108[] = {
+    {"serialized-value", "string", "", "", 0, -1, {}},
+    {"policy", "oneof", "", "", kArgOptional, -1, kArgs107},
+};
+
+const ArgDoc kArgs109[] = {
+    {"library-name", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs110[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs111[] = {
+    {"async", "oneof", "", "", kArgOptional, -1, kArgs110},
+};
+
+const ArgDoc kArgs112[] = {
+    {"library-name-pattern", "string", "LIBRARYNAME", "", kArgOptional, -1, {}},
+    {"withcode", "pure-token", "WITHCODE", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs113[] = {
+    {"replace", "pure-token", "REPLACE", "", kArgOptional, -1, {}},
+    {"function-code", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs114[] = {
+    {"flush", "pure-token", "FLUSH", "", 0, -1, {}},
+    {"append", "pure-token", "APPEND", "", 0, -1, {}},
+    {"replace", "pure-token", "REPLACE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs115[] = {
+    {"serialized-value", "string", "", "", 0, -1, {}},
+    {"policy", "oneof", "", "", kArgOptional, -1, kArgs114},
+};
+
+const ArgDoc kArgs116[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs97[] = {
+const ArgDoc kArgs117[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"offset", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs98[] = {
+const ArgDoc kArgs118[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs99[] = {
+const ArgDoc kArgs119[] = {
     {"seconds", "integer", "EX", "", 0, -1, {}},
     {"milliseconds", "integer", "PX", "", 0, -1, {}},
     {"unix-time-seconds", "unix-time", "EXAT", "", 0, -1, {}},
@@ -524,156 +634,156 @@ const ArgDoc kArgs99[] = {
     {"persist", "pure-token", "PERSIST", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs100[] = {
+const ArgDoc kArgs120[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs99},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs119},
 };
 
-const ArgDoc kArgs101[] = {
+const ArgDoc kArgs121[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs102[] = {
+const ArgDoc kArgs122[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs103[] = {
+const ArgDoc kArgs123[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs104[] = {
+const ArgDoc kArgs124[] = {
     {"username", "string", "", "", 0, -1, {}},
     {"password", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs105[] = {
+const ArgDoc kArgs125[] = {
     {"protover", "integer", "", "", 0, -1, {}},
-    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs104},
+    {"username_password", "block", "AUTH", "", kArgOptional, -1, kArgs124},
     {"clientname", "string", "SETNAME", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs106[] = {
-    {"arguments", "block", "", "", kArgOptional, -1, kArgs105},
+const ArgDoc kArgs126[] = {
+    {"arguments", "block", "", "", kArgOptional, -1, kArgs125},
 };
 
-const ArgDoc kArgs107[] = {
+const ArgDoc kArgs127[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs108[] = {
+const ArgDoc kArgs128[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs109[] = {
+const ArgDoc kArgs129[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs110[] = {
+const ArgDoc kArgs130[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs111[] = {
+const ArgDoc kArgs131[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs112[] = {
+const ArgDoc kArgs132[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs113[] = {
+const ArgDoc kArgs133[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs114[] = {
+const ArgDoc kArgs134[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs115[] = {
+const ArgDoc kArgs135[] = {
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs116[] = {
+const ArgDoc kArgs136[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs115},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs135},
 };
 
-const ArgDoc kArgs117[] = {
+const ArgDoc kArgs137[] = {
     {"count", "integer", "", "", 0, -1, {}},
     {"withvalues", "pure-token", "WITHVALUES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs118[] = {
+const ArgDoc kArgs138[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs117},
+    {"options", "block", "", "", kArgOptional, -1, kArgs137},
 };
 
-const ArgDoc kArgs119[] = {
+const ArgDoc kArgs139[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs120[] = {
+const ArgDoc kArgs140[] = {
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs121[] = {
+const ArgDoc kArgs141[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"field_value", "block", "", "", kArgMultiple, -1, kArgs120},
+    {"field_value", "block", "", "", kArgMultiple, -1, kArgs140},
 };
 
-const ArgDoc kArgs122[] = {
+const ArgDoc kArgs142[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs123[] = {
+const ArgDoc kArgs143[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"field", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs124[] = {
+const ArgDoc kArgs144[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs125[] = {
+const ArgDoc kArgs145[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs126[] = {
+const ArgDoc kArgs146[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs127[] = {
+const ArgDoc kArgs147[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs128[] = {
+const ArgDoc kArgs148[] = {
     {"section", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs129[] = {
+const ArgDoc kArgs149[] = {
     {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs130[] = {
+const ArgDoc kArgs150[] = {
     {"key1", "key", "", "", 0, 0, {}},
     {"key2", "key", "", "", 0, 0, {}},
     {"len", "pure-token", "LEN", "", kArgOptional, -1, {}},
@@ -682,62 +792,62 @@ const ArgDoc kArgs130[] = {
     {"withmatchlen", "pure-token", "WITHMATCHLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs131[] = {
+const ArgDoc kArgs151[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs132[] = {
+const ArgDoc kArgs152[] = {
     {"before", "pure-token", "BEFORE", "", 0, -1, {}},
     {"after", "pure-token", "AFTER", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs133[] = {
+const ArgDoc kArgs153[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs132},
+    {"where", "oneof", "", "", 0, -1, kArgs152},
     {"pivot", "string", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs134[] = {
+const ArgDoc kArgs154[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs135[] = {
+const ArgDoc kArgs155[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs136[] = {
+const ArgDoc kArgs156[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs137[] = {
+const ArgDoc kArgs157[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
-    {"wherefrom", "oneof", "", "", 0, -1, kArgs135},
-    {"whereto", "oneof", "", "", 0, -1, kArgs136},
+    {"wherefrom", "oneof", "", "", 0, -1, kArgs155},
+    {"whereto", "oneof", "", "", 0, -1, kArgs156},
 };
 
-const ArgDoc kArgs138[] = {
+const ArgDoc kArgs158[] = {
     {"left", "pure-token", "LEFT", "", 0, -1, {}},
     {"right", "pure-token", "RIGHT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs139[] = {
+const ArgDoc kArgs159[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs138},
+    {"where", "oneof", "", "", 0, -1, kArgs158},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs140[] = {
+const ArgDoc kArgs160[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs141[] = {
+const ArgDoc kArgs161[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", 0, -1, {}},
     {"rank", "integer", "RANK", "", kArgOptional, -1, {}},
@@ -745,178 +855,83 @@ const ArgDoc kArgs141[] = {
     {"len", "integer", "MAXLEN", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs142[] = {
+const ArgDoc kArgs162[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs143[] = {
+const ArgDoc kArgs163[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs144[] = {
+const ArgDoc kArgs164[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs145[] = {
+const ArgDoc kArgs165[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs146[] = {
+const ArgDoc kArgs166[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"index", "integer", "", "", 0, -1, {}},
     {"element", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs147[] = {
+const ArgDoc kArgs167[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs148[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs149[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs150[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs151[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"db", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs152[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs153[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs152},
-};
-
-const ArgDoc kArgs154[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs155[] = {
-    {"key_value", "block", "", "", kArgMultiple, -1, kArgs154},
-};
-
-const ArgDoc kArgs156[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs157[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs158[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs159[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs160[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs161[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs162[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs163[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs164[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs165[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs166[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs165},
-};
-
-const ArgDoc kArgs167[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
-};
-
 const ArgDoc kArgs168[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs167},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs169[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "SAMPLES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs170[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs171[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
+const ArgDoc kArgs171[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"db", "integer", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs172[] = {
-    {"subcommand", "string", "", "", 0, -1, {}},
     {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs173[] = {
-    {"destkey", "key", "", "", 0, 0, {}},
-    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs174[] = {
-    {"message", "string", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs175[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"milliseconds", "integer", "", "", 0, -1, {}},
     {"value", "string", "", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs173[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs172},
+};
+
+const ArgDoc kArgs174[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs175[] = {
+    {"key_value", "block", "", "", kArgMultiple, -1, kArgs174},
+};
+
 const ArgDoc kArgs176[] = {
-    {"pattern", "pattern", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs177[] = {
-    {"pattern", "block", "", "", kArgMultiple, -1, kArgs176},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs178[] = {
@@ -924,183 +939,169 @@ const ArgDoc kArgs178[] = {
 };
 
 const ArgDoc kArgs179[] = {
-    {"channel", "string", "", "", 0, -1, {}},
-    {"message", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs180[] = {
-    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs181[] = {
-    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs182[] = {
-    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs183[] = {
-    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs184[] = {
-    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs185[] = {
-    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs186[] = {
-    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs185},
 };
 
 const ArgDoc kArgs187[] = {
-    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs188[] = {
-    {"pattern", "pattern", "", "", kArgOptional | kArgMultiple, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"unix-time-milliseconds", "unix-time", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "7.0.0", kArgOptional, -1, kArgs187},
 };
 
 const ArgDoc kArgs189[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs190[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"element", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs191[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs192[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
+    {"subcommand", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs193[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"destkey", "key", "", "", 0, 0, {}},
+    {"sourcekey", "key", "", "", kArgMultiple, 1, {}},
 };
 
 const ArgDoc kArgs194[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"element", "string", "", "", kArgMultiple, -1, {}},
+    {"message", "string", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs195[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"milliseconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs196[] = {
-    {"cursor", "integer", "", "", 0, -1, {}},
-    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+    {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs197[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"pattern", "block", "", "", kArgMultiple, -1, kArgs196},
 };
 
 const ArgDoc kArgs198[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs199[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"channel", "string", "", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs200[] = {
-    {"index", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs201[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs202[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs203[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs201},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs202},
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs204[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs205[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs206[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs207[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs208[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"pattern", "pattern", "", "", kArgOptional | kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs209[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs208},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs210[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs211[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs212[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs213[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs214[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs215[] = {
@@ -1109,235 +1110,226 @@ const ArgDoc kArgs215[] = {
 };
 
 const ArgDoc kArgs216[] = {
-    {"source", "key", "", "", 0, 0, {}},
-    {"destination", "key", "", "", 0, 1, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs217[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs218[] = {
-    {"asc", "pure-token", "ASC", "", 0, -1, {}},
-    {"desc", "pure-token", "DESC", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs219[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs217},
-    {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs218},
-    {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
-    {"destination", "key", "STORE", "", kArgOptional, 2, {}},
-};
-
-const ArgDoc kArgs220[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs221[] = {
-    {"asc", "pure-token", "ASC", "", 0, -1, {}},
-    {"desc", "pure-token", "DESC", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs222[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs220},
-    {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs221},
-    {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs223[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs224[] = {
-    {"shardchannel", "string", "", "", 0, -1, {}},
-    {"message", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs225[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs226[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs227[] = {
-    {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs217[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs218[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs219[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs218},
+};
+
+const ArgDoc kArgs220[] = {
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs221[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs222[] = {
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs221},
+};
+
+const ArgDoc kArgs223[] = {
+    {"script", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs224[] = {
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs225[] = {
+    {"mode", "oneof", "", "", 0, -1, kArgs224},
+};
+
+const ArgDoc kArgs226[] = {
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs227[] = {
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs228[] = {
-    {"shardchannel", "string", "", "", kArgMultiple, -1, {}},
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs227},
 };
 
 const ArgDoc kArgs229[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"script", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs230[] = {
-    {"channel", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs231[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"end", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs232[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs233[] = {
+const ArgDoc kArgs231[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs234[] = {
-    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+const ArgDoc kArgs232[] = {
+    {"index", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs235[] = {
-    {"index1", "integer", "", "", 0, -1, {}},
-    {"index2", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs236[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs237[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs238[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs239[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-};
-
-const ArgDoc kArgs240[] = {
-    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs241[] = {
+const ArgDoc kArgs233[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
+const ArgDoc kArgs234[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs235[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs233},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs234},
+};
+
+const ArgDoc kArgs236[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs237[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs238[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs239[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs240[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs241[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs240},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
 const ArgDoc kArgs242[] = {
-    {"gt", "pure-token", "GT", "", 0, -1, {}},
-    {"lt", "pure-token", "LT", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
 const ArgDoc kArgs243[] = {
-    {"score", "double", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs244[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs241},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs242},
-    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
-    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs243},
-};
-
-const ArgDoc kArgs245[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs246[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs247[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs248[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-};
-
-const ArgDoc kArgs249[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"increment", "integer", "", "", 0, -1, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs250[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs251[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs250},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs252[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
+const ArgDoc kArgs244[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs245[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs246[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs247[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs248[] = {
+    {"source", "key", "", "", 0, 0, {}},
+    {"destination", "key", "", "", 0, 1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs249[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs250[] = {
+    {"asc", "pure-token", "ASC", "", 0, -1, {}},
+    {"desc", "pure-token", "DESC", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs251[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs249},
+    {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs250},
+    {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
+    {"destination", "key", "STORE", "", kArgOptional, 2, {}},
+};
+
+const ArgDoc kArgs252[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
 const ArgDoc kArgs253[] = {
-    {"sum", "pure-token", "SUM", "", 0, -1, {}},
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"asc", "pure-token", "ASC", "", 0, -1, {}},
+    {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs254[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
-    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs253},
+    {"key", "key", "", "", 0, 0, {}},
+    {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs252},
+    {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs253},
+    {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs255[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs256[] = {
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
+    {"shardchannel", "string", "", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs257[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs256},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs258[] = {
@@ -1347,164 +1339,141 @@ const ArgDoc kArgs258[] = {
 
 const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs260[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs261[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs262[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs261},
-};
-
-const ArgDoc kArgs263[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs264[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs265[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs263},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs264},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs266[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs267[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs266},
-};
-
-const ArgDoc kArgs268[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs269[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs268},
-};
-
-const ArgDoc kArgs270[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs271[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs272[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs270},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs271},
-};
-
-const ArgDoc kArgs273[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs274[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs275[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs276[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs277[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs278[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs279[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs280[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs279},
-};
-
-const ArgDoc kArgs281[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs282[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs281},
-};
-
-const ArgDoc kArgs283[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs284[] = {
-    {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs285[] = {
+const ArgDoc kArgs260[] = {
+    {"shardchannel", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs261[] = {
     {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs262[] = {
+    {"channel", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs263[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"end", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs264[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs265[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs266[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs267[] = {
+    {"index1", "integer", "", "", 0, -1, {}},
+    {"index2", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs268[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs269[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs270[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs271[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs272[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs273[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs274[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs275[] = {
+    {"gt", "pure-token", "GT", "", 0, -1, {}},
+    {"lt", "pure-token", "LT", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs276[] = {
+    {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs277[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs274},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs275},
+    {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
+    {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs276},
+};
+
+const ArgDoc kArgs278[] = {
+    {"key", "key", "", "", 0, 0, {}},
+};
+
+const ArgDoc kArgs279[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs280[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs281[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs282[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"increment", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs283[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs284[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs283},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs285[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs286[] = {
@@ -1514,25 +1483,224 @@ const ArgDoc kArgs286[] = {
 };
 
 const ArgDoc kArgs287[] = {
+    {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
     {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs286},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs288[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs289[] = {
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs290[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs289},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs291[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs292[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs293[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs294[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs295[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs294},
+};
+
+const ArgDoc kArgs296[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs297[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs298[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs296},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs297},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs299[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs300[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs299},
+};
+
+const ArgDoc kArgs301[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs302[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs301},
+};
+
+const ArgDoc kArgs303[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs304[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs305[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs303},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs304},
+};
+
+const ArgDoc kArgs306[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs307[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs308[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs309[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs310[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs311[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs312[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs313[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs312},
+};
+
+const ArgDoc kArgs314[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs315[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs314},
+};
+
+const ArgDoc kArgs316[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs317[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"cursor", "integer", "", "", 0, -1, {}},
+    {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs318[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs319[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs289[] = {
+const ArgDoc kArgs320[] = {
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs319},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs321[] = {
+    {"sum", "pure-token", "SUM", "", 0, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs322[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs288},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs321},
 };
 
 const CommandArgs kTable[] = {
@@ -1580,167 +1748,192 @@ const CommandArgs kTable[] = {
     {"decrby", kArgs83},
     {"del", kArgs84},
     {"echo", kArgs85},
-    {"exists", kArgs86},
-    {"expire", kArgs88},
-    {"expireat", kArgs90},
-    {"expiretime", kArgs91},
-    {"flushall", kArgs93},
-    {"flushdb", kArgs95},
-    {"get", kArgs96},
-    {"getbit", kArgs97},
-    {"getdel", kArgs98},
-    {"getex", kArgs100},
-    {"getrange", kArgs101},
-    {"getset", kArgs102},
-    {"hdel", kArgs103},
-    {"hello", kArgs106},
-    {"hexists", kArgs107},
-    {"hget", kArgs108},
-    {"hgetall", kArgs109},
-    {"hincrby", kArgs110},
-    {"hincrbyfloat", kArgs111},
-    {"hkeys", kArgs112},
-    {"hlen", kArgs113},
-    {"hmget", kArgs114},
-    {"hmset", kArgs116},
-    {"hrandfield", kArgs118},
-    {"hscan", kArgs119},
-    {"hset", kArgs121},
-    {"hsetnx", kArgs122},
-    {"hstrlen", kArgs123},
-    {"hvals", kArgs124},
-    {"incr", kArgs125},
-    {"incrby", kArgs126},
-    {"incrbyfloat", kArgs127},
-    {"info", kArgs128},
-    {"keys", kArgs129},
-    {"lcs", kArgs130},
-    {"lindex", kArgs131},
-    {"linsert", kArgs133},
-    {"llen", kArgs134},
-    {"lmove", kArgs137},
-    {"lmpop", kArgs139},
-    {"lpop", kArgs140},
-    {"lpos", kArgs141},
-    {"lpush", kArgs142},
-    {"lpushx", kArgs143},
-    {"lrange", kArgs144},
-    {"lrem", kArgs145},
-    {"lset", kArgs146},
-    {"ltrim", kArgs147},
-    {"memory|usage", kArgs148},
-    {"memory|usage", kArgs149},
-    {"mget", kArgs150},
-    {"move", kArgs151},
-    {"mset", kArgs153},
-    {"msetnx", kArgs155},
-    {"object|encoding", kArgs156},
-    {"object|freq", kArgs157},
-    {"object|idletime", kArgs158},
-    {"object|refcount", kArgs159},
-    {"object|encoding", kArgs160},
-    {"object|freq", kArgs161},
-    {"object|idletime", kArgs162},
-    {"object|refcount", kArgs163},
-    {"persist", kArgs164},
-    {"pexpire", kArgs166},
-    {"pexpireat", kArgs168},
-    {"pexpiretime", kArgs169},
-    {"pfadd", kArgs170},
-    {"pfcount", kArgs171},
-    {"pfdebug", kArgs172},
-    {"pfmerge", kArgs173},
-    {"ping", kArgs174},
-    {"psetex", kArgs175},
-    {"psubscribe", kArgs177},
-    {"pttl", kArgs178},
-    {"publish", kArgs179},
-    {"pubsub|channels", kArgs180},
-    {"pubsub|numsub", kArgs181},
-    {"pubsub|shardchannels", kArgs182},
-    {"pubsub|shardnumsub", kArgs183},
-    {"pubsub|channels", kArgs184},
-    {"pubsub|numsub", kArgs185},
-    {"pubsub|shardchannels", kArgs186},
-    {"pubsub|shardnumsub", kArgs187},
-    {"punsubscribe", kArgs188},
-    {"rename", kArgs189},
-    {"renamenx", kArgs190},
-    {"rpop", kArgs191},
-    {"rpoplpush", kArgs192},
-    {"rpush", kArgs193},
-    {"rpushx", kArgs194},
-    {"sadd", kArgs195},
-    {"scan", kArgs196},
-    {"scard", kArgs197},
-    {"sdiff", kArgs198},
-    {"sdiffstore", kArgs199},
-    {"select", kArgs200},
-    {"set", kArgs203},
-    {"setbit", kArgs204},
-    {"setex", kArgs205},
-    {"setnx", kArgs206},
-    {"setrange", kArgs207},
-    {"shutdown", kArgs209},
-    {"sinter", kArgs210},
-    {"sintercard", kArgs211},
-    {"sinterstore", kArgs212},
-    {"sismember", kArgs213},
-    {"smembers", kArgs214},
-    {"smismember", kArgs215},
-    {"smove", kArgs216},
-    {"sort", kArgs219},
-    {"sort_ro", kArgs222},
-    {"spop", kArgs223},
-    {"spublish", kArgs224},
-    {"srandmember", kArgs225},
-    {"srem", kArgs226},
-    {"sscan", kArgs227},
-    {"ssubscribe", kArgs228},
-    {"strlen", kArgs229},
-    {"subscribe", kArgs230},
-    {"substr", kArgs231},
-    {"sunion", kArgs232},
-    {"sunionstore", kArgs233},
-    {"sunsubscribe", kArgs234},
-    {"swapdb", kArgs235},
-    {"touch", kArgs236},
-    {"ttl", kArgs237},
-    {"type", kArgs238},
-    {"unlink", kArgs239},
-    {"unsubscribe", kArgs240},
-    {"zadd", kArgs244},
-    {"zcard", kArgs245},
-    {"zcount", kArgs246},
-    {"zdiff", kArgs247},
-    {"zdiffstore", kArgs248},
-    {"zincrby", kArgs249},
-    {"zinter", kArgs251},
-    {"zintercard", kArgs252},
-    {"zinterstore", kArgs254},
-    {"zlexcount", kArgs255},
-    {"zmpop", kArgs257},
-    {"zmscore", kArgs258},
-    {"zpopmax", kArgs259},
-    {"zpopmin", kArgs260},
-    {"zrandmember", kArgs262},
-    {"zrange", kArgs265},
-    {"zrangebylex", kArgs267},
-    {"zrangebyscore", kArgs269},
-    {"zrangestore", kArgs272},
-    {"zrank", kArgs273},
-    {"zrem", kArgs274},
-    {"zremrangebylex", kArgs275},
-    {"zremrangebyrank", kArgs276},
-    {"zremrangebyscore", kArgs277},
-    {"zrevrange", kArgs278},
-    {"zrevrangebylex", kArgs280},
-    {"zrevrangebyscore", kArgs282},
-    {"zrevrank", kArgs283},
-    {"zscan", kArgs284},
-    {"zscore", kArgs285},
-    {"zunion", kArgs287},
-    {"zunionstore", kArgs289},
+    {"eval", kArgs86},
+    {"eval_ro", kArgs87},
+    {"evalsha", kArgs88},
+    {"evalsha_ro", kArgs89},
+    {"exists", kArgs90},
+    {"expire", kArgs92},
+    {"expireat", kArgs94},
+    {"expiretime", kArgs95},
+    {"fcall", kArgs96},
+    {"fcall_ro", kArgs97},
+    {"flushall", kArgs99},
+    {"flushdb", kArgs101},
+    {"function|delete", kArgs102},
+    {"function|flush", kArgs104},
+    {"function|list", kArgs105},
+    {"function|load", kArgs106},
+    {"function|restore", kArgs108},
+    {"function|delete", kArgs109},
+    {"function|flush", kArgs111},
+    {"function|list", kArgs112},
+    {"function|load", kArgs113},
+    {"function|restore", kArgs115},
+    {"get", kArgs116},
+    {"getbit", kArgs117},
+    {"getdel", kArgs118},
+    {"getex", kArgs120},
+    {"getrange", kArgs121},
+    {"getset", kArgs122},
+    {"hdel", kArgs123},
+    {"hello", kArgs126},
+    {"hexists", kArgs127},
+    {"hget", kArgs128},
+    {"hgetall", kArgs129},
+    {"hincrby", kArgs130},
+    {"hincrbyfloat", kArgs131},
+    {"hkeys", kArgs132},
+    {"hlen", kArgs133},
+    {"hmget", kArgs134},
+    {"hmset", kArgs136},
+    {"hrandfield", kArgs138},
+    {"hscan", kArgs139},
+    {"hset", kArgs141},
+    {"hsetnx", kArgs142},
+    {"hstrlen", kArgs143},
+    {"hvals", kArgs144},
+    {"incr", kArgs145},
+    {"incrby", kArgs146},
+    {"incrbyfloat", kArgs147},
+    {"info", kArgs148},
+    {"keys", kArgs149},
+    {"lcs", kArgs150},
+    {"lindex", kArgs151},
+    {"linsert", kArgs153},
+    {"llen", kArgs154},
+    {"lmove", kArgs157},
+    {"lmpop", kArgs159},
+    {"lpop", kArgs160},
+    {"lpos", kArgs161},
+    {"lpush", kArgs162},
+    {"lpushx", kArgs163},
+    {"lrange", kArgs164},
+    {"lrem", kArgs165},
+    {"lset", kArgs166},
+    {"ltrim", kArgs167},
+    {"memory|usage", kArgs168},
+    {"memory|usage", kArgs169},
+    {"mget", kArgs170},
+    {"move", kArgs171},
+    {"mset", kArgs173},
+    {"msetnx", kArgs175},
+    {"object|encoding", kArgs176},
+    {"object|freq", kArgs177},
+    {"object|idletime", kArgs178},
+    {"object|refcount", kArgs179},
+    {"object|encoding", kArgs180},
+    {"object|freq", kArgs181},
+    {"object|idletime", kArgs182},
+    {"object|refcount", kArgs183},
+    {"persist", kArgs184},
+    {"pexpire", kArgs186},
+    {"pexpireat", kArgs188},
+    {"pexpiretime", kArgs189},
+    {"pfadd", kArgs190},
+    {"pfcount", kArgs191},
+    {"pfdebug", kArgs192},
+    {"pfmerge", kArgs193},
+    {"ping", kArgs194},
+    {"psetex", kArgs195},
+    {"psubscribe", kArgs197},
+    {"pttl", kArgs198},
+    {"publish", kArgs199},
+    {"pubsub|channels", kArgs200},
+    {"pubsub|numsub", kArgs201},
+    {"pubsub|shardchannels", kArgs202},
+    {"pubsub|shardnumsub", kArgs203},
+    {"pubsub|channels", kArgs204},
+    {"pubsub|numsub", kArgs205},
+    {"pubsub|shardchannels", kArgs206},
+    {"pubsub|shardnumsub", kArgs207},
+    {"punsubscribe", kArgs208},
+    {"rename", kArgs209},
+    {"renamenx", kArgs210},
+    {"rpop", kArgs211},
+    {"rpoplpush", kArgs212},
+    {"rpush", kArgs213},
+    {"rpushx", kArgs214},
+    {"sadd", kArgs215},
+    {"scan", kArgs216},
+    {"scard", kArgs217},
+    {"script|debug", kArgs219},
+    {"script|exists", kArgs220},
+    {"script|flush", kArgs222},
+    {"script|load", kArgs223},
+    {"script|debug", kArgs225},
+    {"script|exists", kArgs226},
+    {"script|flush", kArgs228},
+    {"script|load", kArgs229},
+    {"sdiff", kArgs230},
+    {"sdiffstore", kArgs231},
+    {"select", kArgs232},
+    {"set", kArgs235},
+    {"setbit", kArgs236},
+    {"setex", kArgs237},
+    {"setnx", kArgs238},
+    {"setrange", kArgs239},
+    {"shutdown", kArgs241},
+    {"sinter", kArgs242},
+    {"sintercard", kArgs243},
+    {"sinterstore", kArgs244},
+    {"sismember", kArgs245},
+    {"smembers", kArgs246},
+    {"smismember", kArgs247},
+    {"smove", kArgs248},
+    {"sort", kArgs251},
+    {"sort_ro", kArgs254},
+    {"spop", kArgs255},
+    {"spublish", kArgs256},
+    {"srandmember", kArgs257},
+    {"srem", kArgs258},
+    {"sscan", kArgs259},
+    {"ssubscribe", kArgs260},
+    {"strlen", kArgs261},
+    {"subscribe", kArgs262},
+    {"substr", kArgs263},
+    {"sunion", kArgs264},
+    {"sunionstore", kArgs265},
+    {"sunsubscribe", kArgs266},
+    {"swapdb", kArgs267},
+    {"touch", kArgs268},
+    {"ttl", kArgs269},
+    {"type", kArgs270},
+    {"unlink", kArgs271},
+    {"unsubscribe", kArgs272},
+    {"watch", kArgs273},
+    {"zadd", kArgs277},
+    {"zcard", kArgs278},
+    {"zcount", kArgs279},
+    {"zdiff", kArgs280},
+    {"zdiffstore", kArgs281},
+    {"zincrby", kArgs282},
+    {"zinter", kArgs284},
+    {"zintercard", kArgs285},
+    {"zinterstore", kArgs287},
+    {"zlexcount", kArgs288},
+    {"zmpop", kArgs290},
+    {"zmscore", kArgs291},
+    {"zpopmax", kArgs292},
+    {"zpopmin", kArgs293},
+    {"zrandmember", kArgs295},
+    {"zrange", kArgs298},
+    {"zrangebylex", kArgs300},
+    {"zrangebyscore", kArgs302},
+    {"zrangestore", kArgs305},
+    {"zrank", kArgs306},
+    {"zrem", kArgs307},
+    {"zremrangebylex", kArgs308},
+    {"zremrangebyrank", kArgs309},
+    {"zremrangebyscore", kArgs310},
+    {"zrevrange", kArgs311},
+    {"zrevrangebylex", kArgs313},
+    {"zrevrangebyscore", kArgs315},
+    {"zrevrank", kArgs316},
+    {"zscan", kArgs317},
+    {"zscore", kArgs318},
+    {"zunion", kArgs320},
+    {"zunionstore", kArgs322},
 };
 
 }  // namespace

@@ -117,8 +117,15 @@ MemoryOverhead Server::memory_overhead() {
   stats_.peak_memory = std::max(stats_.peak_memory, used);
   mh.peak = stats_.peak_memory;
   mh.startup = startup_memory_;
-  for (auto& [id, c] : clients_) mh.clients_normal += c->query.capacity() + c->out().allocated();
-  mh.total = mh.startup + mh.clients_normal;
+  for (auto& [id, c] : clients_)
+    mh.clients_normal +=
+        c->query.capacity() + c->out().allocated() + (c->multi ? c->multi->memory() : 0);
+  if (script_host_) {
+    const ScriptMemory sm = script_host_->memory();
+    mh.lua_caches = sm.scripts_eval;
+    mh.functions_caches = sm.functions_memory;
+  }
+  mh.total = mh.startup + mh.clients_normal + mh.lua_caches + mh.functions_caches;
   for (auto& db : dbs_) {
     if (db->size() == 0) continue;
     MemoryOverhead::DbTables t{db->id(), db->keys().bucket_bytes(), db->expires_overhead_bytes()};
@@ -213,18 +220,18 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.u("allocator_active", m.active);
     w.u("allocator_resident", m.resident);
     w.human("total_system_memory", total_system);
-    // No scripting engine: the Lua/function figures are those of an idle Redis.
-    w("used_memory_lua", "0");
-    w("used_memory_vm_eval", "0");
-    w("used_memory_lua_human", "0B");
-    w("used_memory_scripts_eval", "0");
-    w("number_of_cached_scripts", "0");
-    w("number_of_functions", "0");
-    w("number_of_libraries", "0");
-    w("used_memory_vm_functions", "0");
-    w.human("used_memory_vm_total", 0);
-    w("used_memory_functions", "0");
-    w.human("used_memory_scripts", 0);
+    const ScriptMemory sm = script_host_ ? script_host_->memory() : ScriptMemory{};
+    w.u("used_memory_lua", sm.vm_eval);
+    w.u("used_memory_vm_eval", sm.vm_eval);
+    w("used_memory_lua_human", human_bytes(d(sm.vm_eval)));
+    w.u("used_memory_scripts_eval", sm.scripts_eval);
+    w.u("number_of_cached_scripts", sm.cached_scripts);
+    w.u("number_of_functions", sm.functions);
+    w.u("number_of_libraries", sm.libraries);
+    w.u("used_memory_vm_functions", sm.vm_functions);
+    w.human("used_memory_vm_total", sm.vm_eval + sm.vm_functions);
+    w.u("used_memory_functions", sm.functions_memory);
+    w.human("used_memory_scripts", sm.scripts_eval + sm.functions_memory);
     w.i("maxmemory", config_.maxmemory);
     w("maxmemory_human", human_bytes(d(static_cast<size_t>(config_.maxmemory))));
     w("maxmemory_policy", config_.maxmemory_policy);

@@ -34,9 +34,10 @@ void Server::publish_keyspace_event(std::string_view event, std::string_view key
 }
 
 void Server::key_expired(store::Db& db, std::string_view key) {
-  // As Redis's deleteExpiredKeyAndPropagate: the notification, then WATCH sees a change.
+  // As Redis's deleteExpiredKeyAndPropagate: the notification, then WATCH sees a change
+  // (on_key_expired: the key is still in the table, as good as gone).
   notify_keyspace_event(kNotifyExpired, "expired", key, db.id());
-  signal_modified_key(db.id(), key);
+  on_key_expired(db.id(), key);
 }
 
 void Server::update_db_hooks(int db) {

@@ -120,7 +120,7 @@ double RateSampler::rate() const {
   return sum / kSamples;
 }
 
-Server::Server(Config config) : config_(std::move(config)) {
+Server::Server(Config config) : config_(std::move(config)), watches_(config_.databases) {
   now_ms_ = wall_ms();
   start_time_ms_ = now_ms_;
   last_save_time_ = now_ms_ / 1000;
@@ -297,13 +297,17 @@ void Server::kill_client(Client& c) {
 }
 
 void Server::before_sleep() {
+  if (busy_caller_) {
+    busy_before_sleep();
+    return;
+  }
   // Flush replies produced in this iteration; clients whose socket is full get a
   // writable handler and finish from the event loop.
   if (active_expire_enabled_) active_expire_cycle(true);
   // INFO's io_threads_active: whether the last iteration used the helpers.
   fanned_out_ = false;
   process_unblocked_clients();
-  handle_parked_reads();
+  handle_parked_reads(parked_reads_);
   handle_pending_writes();
   io_threads_active_ = fanned_out_;
   free_closing_clients();
@@ -320,6 +324,7 @@ void Server::free_client(uint64_t id) {
   Client* c = it->second.get();
   if (c->blocked) unpark(*c);
   if (c->subs.total() != 0) pubsub_.unsubscribe_all(c->subs);
+  unwatch_all(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);
@@ -370,6 +375,8 @@ int64_t Server::cron() {
   ops_sampler_.sample(now_ms_, stats_.total_commands_processed);
   input_sampler_.sample(now_ms_, stats_.net_input_bytes);
   output_sampler_.sample(now_ms_, stats_.net_output_bytes);
+  // A script is running (busy.cc): its keys must not expire or move under it.
+  if (busy_caller_) return 1000 / (config_.hz > 0 ? config_.hz : 1);
 
   if (active_expire_enabled_) active_expire_cycle(false);
   for (auto& d : dbs_) {

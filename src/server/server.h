@@ -27,6 +27,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/pubsub.h"
+#include "server/script_host.h"
 #include "store/db.h"
 #include "store/evict.h"
 #include "util/fan_out.h"
@@ -66,6 +67,8 @@ struct MemoryOverhead {
   size_t peak = 0;            // highest `used` seen
   size_t startup = 0;         // allocated when the server started serving
   size_t clients_normal = 0;  // query and reply buffers of every client
+  size_t lua_caches = 0;      // cached EVAL scripts (ScriptMemory::scripts_eval)
+  size_t functions_caches = 0;
   struct DbTables {
     int id;
     size_t main, expires;  // keyspace table slots; expires table slots and nodes
@@ -100,22 +103,27 @@ class Server {
   void run();
   // Ends the loop after the current iteration (SHUTDOWN, signals).
   void request_shutdown() { shutdown_requested_ = true; }
+  bool shutdown_requested() const { return shutdown_requested_; }
 
   // Event entry points (called by Client).
   void read_from_client(Client& c);
   void write_to_client(Client& c);
 
-  // Runs one parsed command for c.
+  // Runs one parsed command for c (or queues it, inside MULTI).
   void execute(Client& c, std::span<const std::string_view> argv);
   // The command argv names (subcommand resolved), arity checked; null after replying
-  // the error (unknown command or subcommand, wrong number of arguments).
-  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply);
+  // the error (unknown command or subcommand, wrong number of arguments). c: the client
+  // it was sent by, whose transaction a rejection fails (see reject_command).
+  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply,
+                           Client* c = nullptr);
   // Runs a resolved command's handler for c as one call: command statistics, and the
   // blocked clients its writes made ready are served after the outermost call (EXEC
   // and scripts call() their commands from inside a call). start_us: when it began.
   void call(Client& c, Command& cmd, std::span<const std::string_view> argv, int64_t start_us);
-  // Replies msg as the rejection of cmd (null: unknown command), counting it.
-  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg);
+  // Replies msg as the rejection of cmd (null: unknown command), counting it. With the
+  // client given, as Redis's rejectCommand: inside MULTI the transaction is failed (EXEC
+  // will answer EXECABORT), and a rejected EXEC discards it with an EXECABORT naming msg.
+  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c = nullptr);
   // Commands running now: 0 between commands, 2 or more inside EXEC or a script.
   int call_depth() const { return call_depth_; }
 
@@ -160,8 +168,13 @@ class Server {
 
   // Blocking commands (blocking.h). A handler with nothing to serve parks its client on
   // keys: woken when one of them comes to hold `waits_for`, or after timeout_ms (0: never).
+  // Inside EXEC (or a script: Client::deny_blocking) it answers at once as Redis 7.0
+  // does there instead: a null array, or a null bulk for `denied` kNull (BLMOVE,
+  // BRPOPLPUSH).
+  enum class DeniedReply { kNullArray, kNull };
   void block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                    store::ObjType waits_for, int64_t timeout_ms);
+                    store::ObjType waits_for, int64_t timeout_ms,
+                    DeniedReply denied = DeniedReply::kNullArray);
   // CLIENT UNBLOCK: answers the parked command as a timeout, or with an UNBLOCKED error.
   // False when c is not blocked.
   bool unblock_client(Client& c, bool with_error);
@@ -175,12 +188,28 @@ class Server {
   void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db) {
     if (config_.notify_keyspace_flags & klass) publish_keyspace_event(event, key, db);
   }
-  // WATCH: marks the transactions watching key in db as failed (multi.cc).
-  void signal_modified_key(int db, std::string_view key);
+  // WATCH: marks the transactions watching key in db as failed (multi.cc). Runs on every
+  // write: one branch when nobody watches.
+  void signal_modified_key(int db, std::string_view key) {
+    if (!watches_.empty()) touch_watched_key(db, key);
+  }
+  // FLUSHDB (db) and FLUSHALL (-1), before emptying: fails the transactions watching
+  // keys that exist there. SWAPDB a b, before swapping: those watching a key present in
+  // either db's contents.
+  void signal_flushed_db(int db);
+  void signal_swapped_dbs(int a, int b);
   // Changes since start (Redis's server.dirty): INFO rdb_changes_since_last_save.
   uint64_t dirty() const { return dirty_; }
   void add_dirty(uint64_t n) { dirty_ += n; }
 
+  // Transactions (multi.cc; the commands are in commands/transaction.cc).
+  void watch_key(Client& c, std::string_view key);  // in c's db
+  void unwatch_all(Client& c);
+  // Whether a key c watches, alive when WATCHed, has expired since (EXEC then fails).
+  bool watched_key_expired(const Client& c);
+  // Leaves MULTI (queued commands dropped) and unwatches everything: EXEC, DISCARD, RESET.
+  void discard_transaction(Client& c);
+  const WatchIndex& watches() const { return watches_; }
   // maxmemory (evict.cc). Before each command while maxmemory > 0: evicts keys by
   // maxmemory-policy until used_memory() is back under the limit (or the time budget of
   // maxmemory-eviction-tenacity runs out: a timer carries on). True when cmd must be refused
@@ -212,6 +241,22 @@ class Server {
   // Re-reads the limits from the config (start-up, CONFIG SET).
   void configure_output_limits();
 
+  // The scripting engine (script/, installed by main or on first use by commands/).
+  ScriptHost* script_host() { return script_host_.get(); }
+  void set_script_host(std::unique_ptr<ScriptHost> host) { script_host_ = std::move(host); }
+
+  // A command that runs long (a script past busy-reply-threshold) keeps the loop serving
+  // other clients by calling process_events_while_busy() from inside itself, between
+  // begin_busy() and end_busy() (busy.cc). Meanwhile commands not flagged allow-busy
+  // answer busy_error; the caller is not read (its command is still running) and no
+  // client is freed; expiry, blocked-client wake-ups and the cron's housekeeping wait.
+  void begin_busy(Client& caller, std::string busy_error);
+  // One non-blocking loop iteration: reads, BUSY replies or allow-busy commands, writes.
+  void process_events_while_busy();
+  void end_busy();
+  bool busy() const { return busy_caller_ != nullptr; }
+  const std::string& busy_error() const { return busy_error_; }
+
  private:
   void on_accept(std::unique_ptr<net::Connection> conn);
   void process_input(Client& c);
@@ -219,7 +264,7 @@ class Server {
   void prefetch_first_keys(std::span<Client* const> clients);
   void after_read(Client& c);
   void after_write(Client& c);
-  void handle_parked_reads();
+  void handle_parked_reads(std::vector<Client*>& parked);
   void handle_pending_writes();
   bool fan_out_worthwhile(size_t clients) const;
   void start_io_threads();
@@ -229,11 +274,17 @@ class Server {
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
+  void busy_before_sleep();
   int64_t cron();
   void active_expire_cycle(bool fast);
   void free_client(uint64_t id);
   void free_closing_clients();
   bool listen_all(std::string* err);
+  // Transactions (multi.cc).
+  void queue_command(Client& c, Command& cmd, std::span<const std::string_view> argv);
+  bool reject_in_transaction(Client& c, Command* cmd, std::string_view msg);
+  void touch_watched_key(int db, std::string_view key);
+  void on_key_expired(int db, std::string_view key);
   // Blocking (blocking.cc).
   void on_key_added(store::Db& db, const store::Entry& e, bool created);
   void serve_ready_keys();
@@ -269,6 +320,7 @@ class Server {
   store::LazyFree lazy_free_;
   store::FreePolicy free_policy_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
+  WatchIndex watches_;  // WATCHed keys of every client, by db
   // Blocked clients by db and key, in the order they blocked.
   std::vector<std::map<std::string, std::list<Client*>, std::less<>>> blocking_keys_;
   std::vector<size_t> blocked_in_db_;
@@ -313,6 +365,14 @@ class Server {
   bool active_expire_enabled_ = true;
   bool shutdown_requested_ = false;
   std::string run_id_;
+  // Busy state (busy.cc): the client whose command yields to the loop, and the clients
+  // that became readable meanwhile (apart from the batch the outer iteration is walking).
+  Client* busy_caller_ = nullptr;
+  std::string busy_error_;
+  std::vector<Client*> busy_reads_;
+  std::vector<Client*> busy_backlog_;  // read with the caller, not run yet
+  // Last: destroyed first, while the databases and clients its script client uses exist.
+  std::unique_ptr<ScriptHost> script_host_;
 };
 
 // Set by SIGTERM/SIGINT; the cron turns it into a clean shutdown.

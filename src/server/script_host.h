@@ -1,0 +1,27 @@
+// ScriptHost: the server's handle on the scripting engine (script/), which server/ never
+// includes. The server owns the engine through it, so that both go away together, and
+// reads INFO's figures from it; commands/ reach the engine itself directly.
+#pragma once
+
+#include <cstddef>
+
+namespace rkv::server {
+
+// INFO memory's scripting figures, under Redis 7.0's names.
+struct ScriptMemory {
+  size_t vm_eval = 0;           // used_memory_vm_eval (and used_memory_lua): the EVAL VM
+  size_t scripts_eval = 0;      // used_memory_scripts_eval: the cached scripts
+  size_t cached_scripts = 0;    // number_of_cached_scripts
+  size_t vm_functions = 0;      // used_memory_vm_functions: the FUNCTION VM
+  size_t functions_memory = 0;  // used_memory_functions: the function libraries
+  size_t functions = 0;         // number_of_functions
+  size_t libraries = 0;         // number_of_libraries
+};
+
+class ScriptHost {
+ public:
+  virtual ~ScriptHost() = default;
+  virtual ScriptMemory memory() const = 0;
+};
+
+}  // namespace rkv::server
