@@ -16,6 +16,7 @@
 #include "util/log.h"
 #include "util/numbers.h"
 #include "util/sha1.h"
+#include "util/strings.h"
 
 namespace rkv::script {
 
@@ -415,6 +416,35 @@ server::ScriptMemory Engine::memory() const {
   return m;
 }
 
+uint32_t Engine::command_flags(std::span<const std::string_view> argv, uint32_t flags) const {
+  if (argv.size() < 2) return flags;
+  uint32_t declared = 0;
+  if (iequals(argv[0], "fcall") || iequals(argv[0], "fcall_ro")) {
+    const Function* fn = libs_.find(argv[1]);
+    if (!fn) return flags;
+    declared = fn->flags;
+  } else if (iequals(argv[0], "evalsha") || iequals(argv[0], "evalsha_ro")) {
+    if (argv[1].size() != 40) return flags;
+    std::string sha(argv[1]);
+    for (char& c : sha)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const auto it = scripts_.find(sha);
+    if (it == scripts_.end()) return flags;
+    declared = it->second.flags;
+  } else {
+    // EVAL: the body's shebang says it (a cached copy has the same flags).
+    size_t header_len;
+    if (!parse_shebang(argv[1], &declared, &header_len).empty()) return flags;
+  }
+  if (declared & kEvalCompat) return flags;
+  // Redis's scriptFlagsToCmdFlags; no-writes implies allow-oom.
+  flags &= ~(server::kStale | server::kDenyOom | server::kWrite);
+  if (!(declared & (kAllowOom | kNoWrites))) flags |= server::kDenyOom;
+  if (!(declared & kNoWrites)) flags |= server::kWrite;
+  if (declared & kAllowStale) flags |= server::kStale;
+  return flags;
+}
+
 Engine::Script* Engine::find_or_create(std::string_view sha, std::string_view body,
                                        resp::Reply& reply) {
   if (auto it = scripts_.find(std::string(sha)); it != scripts_.end()) return &it->second;
@@ -489,16 +519,18 @@ void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
     ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
     return;
   }
-  run(ctx, L_, s->ref, sha, true, read_only || (!compat && (s->flags & kNoWrites) != 0));
+  run(ctx, L_, s->ref, sha, true, read_only || (!compat && (s->flags & kNoWrites) != 0),
+      !compat && (s->flags & kAllowOom) != 0);
 }
 
 void Engine::run(server::CommandContext& ctx, lua_State* L, int ref, const std::string& name,
-                 bool eval_mode, bool read_only) {
+                 bool eval_mode, bool read_only, bool allow_oom) {
   Run run;
   run.caller = &ctx.client;
   run.name = &name;
   run.eval_mode = eval_mode;
   run.read_only = read_only;
+  run.allow_oom = allow_oom;
   run.argv = ctx.argv;
   client_.db_index = ctx.client.db_index;
   client_.set_resp_version(2);
@@ -719,6 +751,14 @@ bool Engine::run_command(lua_State*) {
   if ((flags & server::kWrite) && run_->read_only) {
     server_.reject_command(cmd, reply,
                            "ERR Write commands are not allowed from read-only scripts.");
+    return false;
+  }
+  // Over maxmemory when the script started (Server::out_of_memory), a command that may
+  // grow memory is refused unless the script declared allow-oom or has already written:
+  // a script is never stopped halfway through its writes (Redis's scriptVerifyOOM).
+  if ((flags & server::kDenyOom) && !run_->allow_oom && !run_->wrote &&
+      server_.config().maxmemory > 0 && server_.out_of_memory()) {
+    server_.reject_command(cmd, reply, server::err::kOom);
     return false;
   }
   if (flags & server::kWrite) run_->wrote = true;

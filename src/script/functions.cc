@@ -453,7 +453,8 @@ void Engine::fcall(server::CommandContext& ctx, bool read_only) {
     ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
     return;
   }
-  run(ctx, F_, fn.ref, fn.name, false, read_only || (fn.flags & kNoWrites) != 0);
+  run(ctx, F_, fn.ref, fn.name, false, read_only || (fn.flags & kNoWrites) != 0,
+      (fn.flags & kAllowOom) != 0);
 }
 
 void Engine::function_load(server::CommandContext& ctx) {

@@ -71,8 +71,8 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   }
   // Over maxmemory: inside MULTI the refusal fails the transaction (&c), and EXEC is
   // judged by the commands it queued.
-  if (config_.maxmemory > 0 && reject_for_memory(*cmd, cmd->spec->flags, c.multi != nullptr,
-                                                 c.multi ? c.multi->cmd_flags : 0)) {
+  if (config_.maxmemory > 0 &&
+      reject_for_memory(*cmd, argv, c.multi != nullptr, c.multi ? c.multi->cmd_flags : 0)) {
     reject_command(cmd, reply, err::kOom, &c);
     return;
   }

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
 
 namespace rkv::server {
 
@@ -22,6 +25,11 @@ class ScriptHost {
  public:
   virtual ~ScriptHost() = default;
   virtual ScriptMemory memory() const = 0;
+  // The flags EVAL*/FCALL* argv runs with, as Redis's getCommandFlags: a script that
+  // declares flags (shebang, registered function) replaces the row's write, deny-oom and
+  // stale flags with what it declared; a script without a shebang (or not found) keeps
+  // `flags`, the row's.
+  virtual uint32_t command_flags(std::span<const std::string_view> argv, uint32_t flags) const = 0;
 };
 
 }  // namespace rkv::server

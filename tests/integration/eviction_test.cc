@@ -413,6 +413,33 @@ TEST_P(EvictionTest, MultiIsRefusedWhileOverTheLimit) {
   EXPECT_EQ(std::string(r->element[0]->str), "v");
 }
 
+// Scripts over the limit, as Redis 7.0: a script with a shebang (or a function) without
+// allow-oom / no-writes is refused before it runs; one without a shebang runs, and its
+// first command that may grow memory fails unless it has written already. Replies are
+// byte-compared in tests/compat/eviction.txt; here the statistics.
+TEST_P(EvictionTest, ScriptsOverTheLimit) {
+  conn().cmd({"SET", "tmp", "1"});
+  config("maxmemory", "1");
+  auto r = conn().cmd({"EVAL", "return redis.call('set','y','1')", "0"});
+  EXPECT_TRUE(is_error(r, std::string(kOom) + " script: ")) << str(r);
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.pcall('set','y','1')", "0"})), kOom);
+  EXPECT_EQ(str(conn().cmd({"EVAL", "#!lua\nreturn 1", "0"})), kOom);
+  EXPECT_EQ(integer(conn().cmd({"EVAL", "#!lua flags=no-writes\nreturn 1", "0"})), 1);
+  EXPECT_EQ(
+      str(conn().cmd({"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set','a','1')", "0"})),
+      "OK");
+  // Once it has written (a DEL), a script may go on: it is never stopped halfway.
+  EXPECT_EQ(
+      str(conn().cmd({"EVAL", "redis.call('del','tmp'); return redis.call('set','b','1')", "0"})),
+      "OK");
+  config("maxmemory", "0");
+  EXPECT_EQ(info_field(conn(), "errorstats", "errorstat_OOM"), "count=3");
+  EXPECT_NE(info_field(conn(), "commandstats", "cmdstat_set").find("rejected_calls=2,"),
+            std::string::npos);
+  EXPECT_NE(info_field(conn(), "commandstats", "cmdstat_eval").find("rejected_calls=1,"),
+            std::string::npos);
+}
+
 RKV_INSTANTIATE_IO_MODES(EvictionTest);
 
 }  // namespace
