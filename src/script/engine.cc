@@ -683,7 +683,10 @@ int Engine::lua_command(lua_State* L, bool raise) {
     bytes = reply_bytes_;
   }
   const bool is_error = !bytes.empty() && bytes[0] == '-';
-  push_reply(L, bytes);
+  if (bytes.empty())
+    lua_pushnil(L);  // every command replies; this only guards the parser
+  else
+    push_reply(L, bytes);
   out.consume(out.bytes());
   return raise && is_error ? lua_error(L) : 1;
 }
