@@ -12,6 +12,7 @@ from /proc/<pid>/stat, read just before and after each run) and its ratio.
 
   python3 tools/bench.py --server build/reactorkv-server
   python3 tools/bench.py --rounds 3 --tests get,set --pipeline 1,16,64 --markdown docs/x.md
+  python3 tools/bench.py --tests set --config 'maxmemory 8mb' --config 'maxmemory-policy allkeys-lru'
 
 Exit status: 0 on success, 1 when redis-benchmark reported an error or a server died,
 2 on a usage or start-up problem. Only 127.0.0.1 is ever contacted; the script stops
@@ -29,7 +30,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Server, free_port, redis_like_args, run_redis_benchmark, emit_markdown
+from benchlib import Server, free_port, info, redis_like_args, run_redis_benchmark, emit_markdown
 
 # redis-benchmark runs "ping" as two tests; run them one at a time so each invocation
 # measures exactly one test's CPU.
@@ -71,6 +72,10 @@ def main():
                     help="reactorkv binary (default: build/reactorkv-server)")
     ap.add_argument("--server-args", default="",
                     help="extra arguments for reactorkv only, e.g. '--io-backend poll'")
+    ap.add_argument("--config", action="append", default=[], metavar="'NAME VALUE...'",
+                    help="a directive for BOTH servers, e.g. 'maxmemory 8mb' (repeatable); the "
+                         "end-of-run summary then shows each server's used_memory and "
+                         "evicted_keys")
     ap.add_argument("--redis-server", default=shutil.which("redis-server") or "",
                     help="reference server binary ('' to benchmark reactorkv alone)")
     ap.add_argument("--redis-benchmark", default=shutil.which("redis-benchmark") or "redis-benchmark")
@@ -112,6 +117,13 @@ def main():
             tests.extend(EXPAND.get(t, [t]))
     pipelines = [int(x) for x in args.pipeline.split(",") if x.strip()]
     lo, hi = (int(x) for x in args.port_range.split("-"))
+    # '--config "maxmemory 8mb"' -> ['--maxmemory', '8mb'], as both servers parse it.
+    common = []
+    for directive in args.config:
+        words = shlex.split(directive)
+        if words:
+            common += ["--" + words[0]] + words[1:]
+    after = {}  # server label -> INFO fields read after the last round
 
     workdir = tempfile.mkdtemp(prefix="rkv-bench-")
     servers = []
@@ -122,11 +134,13 @@ def main():
     try:
         port = free_port(lo, hi)
         servers.append(Server("reactorkv", redis_like_args(os.path.abspath(args.server), port, workdir,
-                                                           args.server_args.split()), port, workdir))
+                                                           common + args.server_args.split()),
+                              port, workdir))
         servers[-1].start()
         if args.redis_server:
             port = free_port(port + 1, hi) if port < hi else free_port()
-            servers.append(Server("redis", redis_like_args(args.redis_server, port, workdir), port, workdir))
+            servers.append(Server("redis", redis_like_args(args.redis_server, port, workdir, common), port,
+                                  workdir))
             servers[-1].start()
         for s in servers:
             print("bench: %s pid %d on 127.0.0.1:%d" % (s.label, s.proc.pid, s.port), file=sys.stderr)
@@ -151,6 +165,12 @@ def main():
                             samples.setdefault((s.label,) + key, []).append((r["rps"], us, r["p50_ms"]))
             print("bench: round %d/%d done (%.0fs)" % (rnd + 1, args.rounds, time.monotonic() - started),
                   file=sys.stderr)
+        if args.config:
+            for s in servers:
+                if s.alive():
+                    fields = info(s.port, "everything")
+                    after[s.label] = {k: fields.get(k, "?") for k in
+                                      ("used_memory", "maxmemory", "maxmemory_policy", "evicted_keys")}
     except RuntimeError as e:
         print("bench: %s" % e, file=sys.stderr)
         return 2
@@ -186,6 +206,8 @@ def main():
     for row in lines:
         print("  ".join(c.rjust(w) if i > 0 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
     print("(ratio = reactorkv / redis: above 1 is faster for rps, below 1 is cheaper for CPU)")
+    for label, fields in after.items():
+        print("%s after the runs: %s" % (label, ", ".join("%s %s" % kv for kv in fields.items())))
 
     if args.markdown is not None:
         md = []
@@ -198,6 +220,10 @@ def main():
         for row in lines[1:]:
             md.append("| " + " | ".join(row) + " |")
         md.append("")
+        for label, fields in after.items():
+            md.append("%s after the runs: %s  " % (label, ", ".join("%s %s" % kv for kv in fields.items())))
+        if after:
+            md.append("")
         text = "\n".join(md) + "\n"
         emit_markdown(args.markdown, text, "bench")
 

@@ -5,10 +5,13 @@
 # redis-server and a fresh reactorkv on free loopback ports, then runs
 #   python3 ../shared/tools/resp-diff.py --ref REDIS --test OURS --flush FILE
 # once in RESP2 and once with --resp3, prints a summary, and exits 1 on any difference.
+# Then tools/notify-diff.py compares the keyspace notifications (and change counts) of
+# tests/notify/*.txt the same way (given files under tests/notify/ go to it instead).
 # Skips (exit 0, with a message) when resp-diff.py or redis-server is not installed.
 #
 #   tools/compat-check.sh                       # every file, build/reactorkv-server
 #   tools/compat-check.sh tests/compat/keys.txt
+#   tools/compat-check.sh tests/notify/list.txt
 #   RKV_SERVER=build-asan/reactorkv-server tools/compat-check.sh
 #
 # Both servers get the same flags: --save '' --appendonly no --enable-debug-command yes.
@@ -35,14 +38,22 @@ if [ ! -x "$server" ]; then
   exit 2
 fi
 
+files=()
+notify_files=()
 if [ $# -gt 0 ]; then
-  files=("$@")
+  for f in "$@"; do
+    case "$f" in
+      */notify/*) notify_files+=("$f") ;;
+      *) files+=("$f") ;;
+    esac
+  done
 else
   shopt -s nullglob
   files=("$repo"/tests/compat/*.txt)
+  notify_files=("$repo"/tests/notify/*.txt)
   shopt -u nullglob
 fi
-if [ ${#files[@]} -eq 0 ]; then
+if [ ${#files[@]} -eq 0 ] && [ ${#notify_files[@]} -eq 0 ]; then
   echo "compat-check: no tests/compat/*.txt files"
   exit 0
 fi
@@ -146,6 +157,22 @@ for file in "${files[@]}"; do
   cleanup
   workdir="$(mktemp -d /tmp/rkv-compat.XXXXXX)"
 done
+
+if [ ${#notify_files[@]} -gt 0 ]; then
+  echo "=== keyspace notifications (tools/notify-diff.py)"
+  out="$(RKV_PORT_RANGE="$port_range" timeout "$per_file_timeout" python3 "$repo/tools/notify-diff.py" \
+    --server "$server" --redis "$redis" "${notify_files[@]}" 2>&1)"
+  rc=$?
+  echo "$out"
+  last="$(printf '%s\n' "$out" | tail -n 1)"
+  if [ $rc -eq 0 ]; then
+    summary+=("ok    notifications: $last")
+  else
+    failed=1
+    [ $rc -eq 124 ] && last="timed out after ${per_file_timeout}s"
+    summary+=("FAIL  notifications: $last")
+  fi
+fi
 
 echo
 echo "compat-check summary (ref: $redis, test: $server)"

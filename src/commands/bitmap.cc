@@ -19,6 +19,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/bitops.h"
 #include "util/numbers.h"
@@ -60,15 +61,19 @@ std::optional<uint64_t> parse_bit_offset(CommandContext& ctx, std::string_view a
 
 // The value for a bit write: a raw string of at least `size` bytes (Redis's
 // lookupStringForBitCommand: a new key is created even when nothing ends up set).
-// nullptr after a WRONGTYPE reply.
-BlobString* writable_bits(CommandContext& ctx, std::string_view key, uint64_t size) {
+// nullptr after a WRONGTYPE reply. *grown (optional): whether the key was created or
+// lengthened, a change in itself.
+BlobString* writable_bits(CommandContext& ctx, std::string_view key, uint64_t size,
+                          bool* grown = nullptr) {
   Entry* e;
   if (!lookup_write_typed(ctx, key, ObjType::kString, &e)) return nullptr;
   if (!e) {
     e = Entry::make_raw(key, BlobString::create({}, size));
     ctx.db.add(e);
+    if (grown) *grown = true;
   } else {
     e = make_mutable(ctx, e);
+    if (grown) *grown = e->blob()->size() < size;
   }
   return grow_zeroed(e, size);
 }
@@ -105,11 +110,14 @@ void setbit(CommandContext& ctx) {
     ctx.reply.error(kBadBitValue);
     return;
   }
-  BlobString* b = writable_bits(ctx, ctx.arg(1), (*offset >> 3) + 1);
+  bool grown = false;
+  BlobString* b = writable_bits(ctx, ctx.arg(1), (*offset >> 3) + 1, &grown);
   if (!b) return;
   auto* p = reinterpret_cast<uint8_t*>(b->data());
   const bool old = bits::get_bit(p, *offset);
   bits::set_bit(p, *offset, *on != 0);
+  // A bit set to the value it had is no change, unless the string came to be or grew.
+  if (grown || old != (*on != 0)) ctx.key_modified(kNotifyString, "setbit", ctx.arg(1));
   ctx.reply.integer(old);
 }
 
@@ -266,7 +274,7 @@ void bitop(CommandContext& ctx) {
   }
   std::string_view dest = ctx.arg(2);
   if (maxlen == 0) {
-    ctx.db.remove(dest);
+    if (ctx.db.remove(dest)) ctx.key_modified(kNotifyGeneric, "del", dest);
     ctx.reply.integer(0);
     return;
   }
@@ -274,6 +282,7 @@ void bitop(CommandContext& ctx) {
   bits::bitop(op, srcs, reinterpret_cast<uint8_t*>(out->data()), maxlen);
   out->set_size(maxlen);
   ctx.db.set(Entry::make_raw(dest, out), false);
+  ctx.key_modified(kNotifyString, "set", dest);
   ctx.reply.integer(static_cast<int64_t>(maxlen));
 }
 
@@ -356,8 +365,8 @@ bool parse_field_ops(CommandContext& ctx, std::vector<FieldOp>* ops) {
 }
 
 // Runs one SET or INCRBY on the field; replies the old value (SET), the new one
-// (INCRBY), or null when OVERFLOW FAIL refused it.
-void write_field(CommandContext& ctx, const FieldOp& op, uint8_t* p, std::string_view s) {
+// (INCRBY), or null when OVERFLOW FAIL refused it. False when refused (no change).
+bool write_field(CommandContext& ctx, const FieldOp& op, uint8_t* p, std::string_view s) {
   bool overflow;
   uint64_t stored;
   int64_t reply;
@@ -387,10 +396,11 @@ void write_field(CommandContext& ctx, const FieldOp& op, uint8_t* p, std::string
   }
   if (overflow && op.overflow == bits::Overflow::kFail) {
     ctx.reply.null();
-    return;
+    return false;
   }
   ctx.reply.integer(reply);
   bits::set_field(p, op.offset, op.width, stored);
+  return true;
 }
 
 void bitfield_generic(CommandContext& ctx, bool read_only_command) {
@@ -420,15 +430,18 @@ void bitfield_generic(CommandContext& ctx, bool read_only_command) {
     s = b->view();  // the string no longer grows: later ops see earlier writes through it
   }
   ctx.reply.array(ops.size());
+  uint64_t changes = 0;
   for (const FieldOp& op : ops) {
     if (op.kind != FieldOp::kGet) {
-      write_field(ctx, op, reinterpret_cast<uint8_t*>(b->data()), s);
+      changes += write_field(ctx, op, reinterpret_cast<uint8_t*>(b->data()), s);
     } else if (op.is_signed) {
       ctx.reply.integer(bits::get_signed_field(s, op.offset, op.width));
     } else {
       ctx.reply.integer(static_cast<int64_t>(bits::get_field(s, op.offset, op.width)));
     }
   }
+  // One change however many fields were written, as Redis counts it.
+  if (changes) ctx.key_modified(kNotifyString, "setbit", ctx.arg(1));
 }
 
 void bitfield(CommandContext& ctx) {

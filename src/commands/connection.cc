@@ -18,7 +18,12 @@ void ping(CommandContext& ctx) {
     ctx.reply.error("ERR wrong number of arguments for 'ping' command");
     return;
   }
-  if (ctx.argc() == 1)
+  if (ctx.client.subs.pubsub_mode() && ctx.client.resp_version() == 2) {
+    // A RESP2 subscriber reads arrays only: the pong comes as one, like a message.
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    ctx.reply.bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
+  } else if (ctx.argc() == 1)
     ctx.reply.simple("PONG");
   else
     ctx.reply.bulk(ctx.arg(1));
@@ -152,15 +157,22 @@ void hello(CommandContext& ctx) {
 
 void reset(CommandContext& ctx) {
   Client& c = ctx.client;
+  ctx.server.discard_transaction(c);
   c.db_index = 0;
   c.set_resp_version(2);
   c.name.clear();
   c.authenticated = ctx.server.config().requirepass.empty();
   c.user = "default";
+  ctx.server.pubsub().unsubscribe_all(c.subs);
   ctx.reply.simple("RESET");
 }
 
 // --- CLIENT ---------------------------------------------------------------------------
+
+// CLIENT LIST/KILL TYPE: a client is "pubsub" while subscribed (Redis's getClientType).
+bool client_is_type(const Client& c, std::string_view type) {
+  return iequals(type, c.subs.pubsub_mode() ? "pubsub" : "normal");
+}
 
 void client_id(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(ctx.client.id()));
@@ -189,6 +201,7 @@ void client_info(CommandContext& ctx) {
 void client_list(CommandContext& ctx) {
   std::vector<uint64_t> ids;
   bool filter_ids = false;
+  std::string_view type;
   for (size_t i = 2; i < ctx.argc(); i++) {
     if (iequals(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
       std::string_view t = ctx.arg(++i);
@@ -197,7 +210,7 @@ void client_list(CommandContext& ctx) {
         ctx.reply.error("ERR Unknown client type '" + std::string(t) + "'");
         return;
       }
-      if (!iequals(t, "normal")) filter_ids = true;  // we have only normal clients
+      type = t;
     } else if (iequals(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
       filter_ids = true;
       for (i++; i < ctx.argc(); i++) {
@@ -217,6 +230,7 @@ void client_list(CommandContext& ctx) {
   for (const auto& [id, c] : ctx.server.clients()) {
     if (c->close_asap()) continue;
     if (filter_ids && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    if (!type.empty() && !client_is_type(*c, type)) continue;
     list.push_back(c.get());
   }
   std::sort(list.begin(), list.end(),
@@ -320,7 +334,7 @@ void client_kill(CommandContext& ctx) {
     if (!addr.empty() && c->conn().peer() != addr) continue;
     if (!laddr.empty() && c->conn().local() != laddr) continue;
     if (!user.empty() && c->user != user) continue;
-    if (!type.empty() && !iequals(type, "normal")) continue;
+    if (!type.empty() && !client_is_type(*c, type)) continue;
     if (skipme && c.get() == &ctx.client) continue;
     victims.push_back(c.get());
   }
@@ -405,8 +419,8 @@ const CommandSpec kConnectionCommands[] = {
      "Returns the server's liveliness response.", "O(1)"},
     {"echo", 2, kFast, 0, 0, 0, echo, "@fast @connection", "connection", "1.0.0",
      "Returns the given string.", "O(1)"},
-    {"quit", -1, kAllowBusy | kNoscript | kLoading | kStale | kFast | kNoAuth, 0, 0, 0, quit,
-     "@fast @connection", "connection", "1.0.0", "Closes the connection.", "O(1)"},
+    {"quit", -1, kAllowBusy | kNoscript | kLoading | kStale | kFast | kNoAuth | kNotQueued, 0, 0, 0,
+     quit, "@fast @connection", "connection", "1.0.0", "Closes the connection.", "O(1)"},
     {"select", 2, kLoading | kStale | kFast, 0, 0, 0, select, "@fast @connection", "connection",
      "1.0.0", "Changes the selected database.", "O(1)"},
     {"auth", -2, kNoscript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
@@ -415,8 +429,8 @@ const CommandSpec kConnectionCommands[] = {
     {"hello", -1, kNoscript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
      hello, "@fast @connection", "connection", "6.0.0", "Handshakes with the Redis server.",
      "O(1)"},
-    {"reset", 1, kNoscript | kLoading | kStale | kFast | kNoAuth | kAllowBusy, 0, 0, 0, reset,
-     "@fast @connection", "connection", "6.2.0", "Resets the connection.", "O(1)"},
+    {"reset", 1, kNoscript | kLoading | kStale | kFast | kNoAuth | kNotQueued | kAllowBusy, 0, 0, 0,
+     reset, "@fast @connection", "connection", "6.2.0", "Resets the connection.", "O(1)"},
     {"client", -2, 0, 0, 0, 0, reply_container_fallback, "@slow", "connection", "2.4.0",
      "A container for client connection commands.", "Depends on subcommand.", kClientSubcommands},
 };
@@ -429,17 +443,26 @@ std::span<const CommandSpec> connection_commands() {
 
 std::string describe_client(const Server& server, const Client& c, int64_t now_ms) {
   char buf[1024];
-  std::string flags = c.blocked ? "b" : "N";
+  std::string flags;  // in Redis's order
+  if (c.subs.pubsub_mode()) flags += 'P';
+  if (c.multi) flags += 'x';
+  if (c.blocked) flags += 'b';
+  if (c.watch.dirty) flags += 'd';
+  if (flags.empty()) flags = "N";
+  const size_t multi_mem = c.multi ? c.multi->memory() : 0;
   std::snprintf(
       buf, sizeof(buf),
-      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "
-      "ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=0 oll=0 "
+      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu "
+      "ssub=%zu multi=%lld qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu rbs=%zu rbp=0 obl=0 "
+      "oll=0 "
       "omem=%zu tot-mem=%zu events=r cmd=%s user=%s redir=-1 resp=%d",
       static_cast<unsigned long long>(c.id()), c.conn().peer().c_str(), c.conn().local().c_str(),
       c.conn().fd(), c.name.c_str(), static_cast<long long>((now_ms - c.ctime_ms) / 1000),
       static_cast<long long>((now_ms - c.last_interaction_ms) / 1000), flags.c_str(), c.db_index,
-      c.query.unread_size(), c.query.capacity() - c.query.unread_size(), c.query.capacity(),
-      c.out().allocated(), c.query.capacity() + c.out().allocated() + sizeof(Client),
+      c.subs.channels(), c.subs.patterns(), c.subs.shard_channels(),
+      c.multi ? static_cast<long long>(c.multi->commands.size()) : -1LL, c.query.unread_size(),
+      c.query.capacity() - c.query.unread_size(), multi_mem, c.query.capacity(),
+      c.out().allocated(), c.query.capacity() + c.out().allocated() + sizeof(Client) + multi_mem,
       std::string(c.last_command).c_str(), c.user.c_str(), c.resp_version());
   (void)server;
   return buf;

@@ -19,6 +19,7 @@
 #include "server/client.h"
 #include "server/command.h"
 #include "server/errors.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/hash_object.h"
 #include "util/glob.h"
@@ -91,6 +92,8 @@ void hset_pairs(CommandContext& ctx, bool reply_ok) {
     for (size_t i = 2; i < ctx.argc(); i += 2) added += h.set(ctx.arg(i), ctx.arg(i + 1), lim);
   }
   if (created) ctx.db.add(e);
+  ctx.key_modified(kNotifyHash, "hset", ctx.arg(1));
+  ctx.server.add_dirty((ctx.argc() - 2) / 2 - 1);
   if (reply_ok)
     ctx.reply.ok();
   else
@@ -118,6 +121,7 @@ void hsetnx(CommandContext& ctx) {
     }
   }
   if (created) ctx.db.add(e);
+  if (added) ctx.key_modified(kNotifyHash, "hset", ctx.arg(1));
   ctx.reply.integer(added ? 1 : 0);
 }
 
@@ -191,7 +195,14 @@ void hdel(CommandContext& ctx) {
       }
     }
   }
-  if (now_empty) ctx.db.remove(ctx.arg(1));
+  if (deleted) {
+    ctx.key_modified(kNotifyHash, "hdel", ctx.arg(1));
+    ctx.server.add_dirty(static_cast<uint64_t>(deleted - 1));
+  }
+  if (now_empty) {
+    ctx.db.remove(ctx.arg(1));
+    ctx.notify(kNotifyGeneric, "del", ctx.arg(1));
+  }
   ctx.reply.integer(deleted);
 }
 
@@ -263,6 +274,7 @@ void hincrby(CommandContext& ctx) {
   value += *incr;
   char buf[kMaxInt64Chars];
   store_field(ctx, e, created, {buf, format_int64(value, buf)});
+  ctx.key_modified(kNotifyHash, "hincrby", ctx.arg(1));
   ctx.reply.integer(value);
 }
 
@@ -299,6 +311,7 @@ void hincrbyfloat(CommandContext& ctx) {
   }
   std::string text = format_long_double_human(value);
   store_field(ctx, e, created, text);
+  ctx.key_modified(kNotifyHash, "hincrbyfloat", ctx.arg(1));
   ctx.reply.bulk(text);
 }
 

@@ -11,6 +11,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/hyperloglog.h"
 #include "util/strings.h"
@@ -48,11 +49,12 @@ void pfadd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   Entry* e = ctx.db.lookup_write(key);
   // Creating the key counts as an update even with no elements: the cache goes stale.
-  bool updated = false;
+  // Redis counts each update as a change.
+  uint64_t updated = 0;
   if (!e) {
     e = Entry::make_raw(key, hll::create_empty());
     ctx.db.add(e);
-    updated = true;
+    updated++;
   } else {
     if (!check_hll(ctx, e)) return;
     e = make_mutable(ctx, e);
@@ -66,9 +68,13 @@ void pfadd(CommandContext& ctx) {
       ctx.reply.error(kCorrupt);
       return;
     }
-    if (r == hll::Update::kChanged) updated = true;
+    if (r == hll::Update::kChanged) updated++;
   }
-  if (updated) hll::invalidate_cache(b->data());
+  if (updated) {
+    hll::invalidate_cache(b->data());
+    ctx.key_modified(kNotifyString, "pfadd", key);
+    ctx.server.add_dirty(updated - 1);
+  }
   ctx.reply.integer(updated ? 1 : 0);
 }
 
@@ -112,6 +118,9 @@ void pfcount(CommandContext& ctx) {
     return;
   }
   hll::set_cached_cardinality(b->data(), card);
+  // The cached value is part of the string: a change for WATCH, without a notification.
+  ctx.server.signal_modified_key(ctx.db.id(), ctx.arg(1));
+  ctx.server.add_dirty(1);
   ctx.reply.integer(static_cast<int64_t>(card));
 }
 
@@ -153,6 +162,8 @@ void pfmerge(CommandContext& ctx) {
     e->set_object(b);
   }
   hll::invalidate_cache(b->data());
+  // Redis reports a merge as a mass PFADD.
+  ctx.key_modified(kNotifyString, "pfadd", dest);
   ctx.reply.ok();
 }
 
@@ -181,6 +192,7 @@ void pfdebug(CommandContext& ctx) {
         return;
       }
       e->set_object(b);
+      ctx.server.add_dirty(1);  // an encoding change, counted as Redis does
     }
     if (iequals(sub, "todense")) {
       ctx.reply.integer(sparse ? 1 : 0);

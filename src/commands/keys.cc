@@ -177,10 +177,13 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
     return;
   }
   // A time already past deletes at once (a DEL, not an expiry: expired_keys is unchanged).
-  if (ms <= ctx.now_ms)
+  if (ms <= ctx.now_ms) {
     ctx.db.remove(ctx.arg(1));
-  else
+    ctx.key_modified(kNotifyGeneric, "del", ctx.arg(1));
+  } else {
     ctx.db.set_expire(e, ms);
+    ctx.key_modified(kNotifyGeneric, "expire", ctx.arg(1));
+  }
   ctx.reply.integer(1);
 }
 
@@ -230,7 +233,12 @@ void pexpiretime(CommandContext& ctx) {
 
 void persist(CommandContext& ctx) {
   Entry* e = ctx.db.lookup_write(ctx.arg(1));
-  ctx.reply.integer(e && ctx.db.persist(e) ? 1 : 0);
+  if (!e || !ctx.db.persist(e)) {
+    ctx.reply.integer(0);
+    return;
+  }
+  ctx.key_modified(kNotifyGeneric, "persist", ctx.arg(1));
+  ctx.reply.integer(1);
 }
 
 // ---- RENAME RENAMENX ----
@@ -256,9 +264,13 @@ void rename_generic(CommandContext& ctx, bool nx) {
     ctx.db.remove(to);
   }
   int64_t expire_ms;
+  // Removed first, then added: the destination is "new" even when it existed (Redis).
   Entry* e = Entry::rekey(ctx.db.detach(from, &expire_ms), to);
-  ctx.db.add(e);
+  ctx.db.add_moved(e);
   if (expire_ms != -1) ctx.db.set_expire(e, expire_ms);
+  ctx.key_modified(kNotifyGeneric, "rename_from", from);
+  ctx.server.signal_modified_key(ctx.db.id(), to);
+  ctx.notify(kNotifyGeneric, "rename_to", to);
   if (nx)
     ctx.reply.integer(1);
   else
@@ -375,8 +387,11 @@ void move(CommandContext& ctx) {
   }
   int64_t expire_ms;
   Entry* e = ctx.db.detach(key, &expire_ms);
-  dst.add(e);
+  dst.add_moved(e);
   if (expire_ms != -1) dst.set_expire(e, expire_ms);
+  ctx.key_modified(kNotifyGeneric, "move_from", key);
+  ctx.server.signal_modified_key(dst.id(), key);
+  ctx.server.notify_keyspace_event(kNotifyGeneric, "move_to", key, dst.id());
   ctx.reply.integer(1);
 }
 
@@ -420,6 +435,10 @@ void copy(CommandContext& ctx) {
   int64_t expire_ms = ctx.db.expire_of(src);
   dst->add(e);
   if (expire_ms != -1) dst->set_expire(e, expire_ms);
+  // The event is the destination's, in its db.
+  ctx.server.signal_modified_key(dst->id(), to);
+  ctx.server.add_dirty(1);
+  ctx.server.notify_keyspace_event(kNotifyGeneric, "copy_to", to, dst->id());
   ctx.reply.integer(1);
 }
 
@@ -441,10 +460,12 @@ void swapdb(CommandContext& ctx) {
   }
   // Clients keep their db index, so swapping the contents is what SWAPDB means.
   if (*a != *b) {
+    ctx.server.signal_swapped_dbs(*a, *b);
     ctx.server.db(*a).swap_contents(ctx.server.db(*b));
     ctx.server.signal_blocked_keys_in_db(*a);
     ctx.server.signal_blocked_keys_in_db(*b);
   }
+  ctx.server.add_dirty(1);  // even for a db swapped with itself, as Redis counts it
   ctx.reply.ok();
 }
 
@@ -456,7 +477,8 @@ constexpr std::string_view kPolicySwitchNote =
 
 // The key for an OBJECT subcommand, or a null reply when it is missing.
 Entry* object_lookup(CommandContext& ctx) {
-  Entry* e = ctx.db.lookup_read_notouch(ctx.arg(2));
+  // Like Redis's objectCommandLookup: a miss counts, but fires no "keymiss".
+  Entry* e = ctx.db.lookup_read_notouch(ctx.arg(2), /*report_miss=*/false);
   if (!e) ctx.reply.null();
   return e;
 }
@@ -488,9 +510,7 @@ void object_freq(CommandContext& ctx) {
                     std::string(kPolicySwitchNote));
     return;
   }
-  // Under LFU the low 8 bits of the LRU field hold the counter; Db does not maintain the
-  // LFU form yet (it comes with eviction), so this reports what is stored.
-  ctx.reply.integer(e->lru() & 0xff);
+  ctx.reply.integer(ctx.db.lfu_counter(*e));
 }
 
 void object_refcount(CommandContext& ctx) {

@@ -12,9 +12,11 @@
 #include "commands/int_args.h"
 #include "commands/typed_lookup.h"
 #include "server/blocking.h"
+#include "server/client.h"
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/list.h"
 #include "util/numbers.h"
@@ -49,11 +51,37 @@ Entry* push_values(CommandContext& ctx, std::string_view key, Entry* e, ListEnd 
   return e;
 }
 
-// Deletes a list key left empty by a removal; true when it did.
+// Deletes a list key left empty by a removal (with its "del" event); true when it did.
 bool remove_if_empty(CommandContext& ctx, std::string_view key, const Entry* e) {
   if (list::size(*e) != 0) return false;
   ctx.db.remove(key);
+  ctx.notify(kNotifyGeneric, "del", key);
   return true;
+}
+
+std::string_view pop_event(ListEnd end) {
+  return end == ListEnd::kHead ? "lpop" : "rpop";
+}
+std::string_view push_event(ListEnd end) {
+  return end == ListEnd::kHead ? "lpush" : "rpush";
+}
+
+// After elements left one end of the list at key: its pop event, then "del" when that
+// emptied it (the key is deleted); `counted` changes (Redis's listElementsRemoved counts
+// one per element).
+void elements_removed(CommandContext& ctx, std::string_view key, const Entry* e, ListEnd end,
+                      size_t counted) {
+  ctx.server.signal_modified_key(ctx.db.id(), key);
+  ctx.server.add_dirty(counted);
+  ctx.notify(kNotifyList, pop_event(end), key);
+  remove_if_empty(ctx, key, e);
+}
+
+// Whether this run serves a client a push woke up. Redis 7.0 serves a woken BLPOP, BRPOP,
+// BLMOVE or BRPOPLPUSH outside the command path, firing its events but counting no
+// change (a woken BLMPOP takes the usual path and counts).
+bool woken(const CommandContext& ctx) {
+  return ctx.client.blocked != nullptr;
 }
 
 // LEFT / RIGHT (any case) for LMOVE and LMPOP; false after a syntax error.
@@ -94,6 +122,8 @@ void push_generic(CommandContext& ctx, ListEnd end, bool only_existing) {
     return;
   }
   e = push_values(ctx, ctx.arg(1), e, end, ctx.argv.subspan(2));
+  ctx.key_modified(kNotifyList, push_event(end), ctx.arg(1));
+  ctx.server.add_dirty(ctx.argc() - 3);
   ctx.reply.integer(static_cast<int64_t>(list::size(*e)));
 }
 
@@ -120,7 +150,7 @@ void pop_and_reply(CommandContext& ctx, std::string_view key, Entry* e, ListEnd 
   size_t start = end == ListEnd::kHead ? 0 : len - n;
   reply_elements(ctx, *e, end == ListEnd::kHead ? 0 : len - 1, n, end == ListEnd::kHead);
   list::erase(*e, start, n, list_config(ctx));
-  remove_if_empty(ctx, key, e);
+  elements_removed(ctx, key, e, end, n);
 }
 
 void pop_generic(CommandContext& ctx, ListEnd end) {
@@ -160,7 +190,7 @@ void pop_generic(CommandContext& ctx, ListEnd end) {
     ctx.reply.bulk(r.value(scratch).sv);
   }
   list::erase(*e, index, 1, list_config(ctx));
-  remove_if_empty(ctx, key, e);
+  elements_removed(ctx, key, e, end, 1);
 }
 
 void lpop(CommandContext& ctx) {
@@ -241,7 +271,7 @@ void bpop_generic(CommandContext& ctx, ListEnd end) {
       ctx.reply.bulk(r.value(scratch).sv);
     }
     list::erase(*e, index, 1, list_config(ctx));
-    remove_if_empty(ctx, key, e);
+    elements_removed(ctx, key, e, end, woken(ctx) ? 0 : 1);
     return;
   }
   ctx.server.block_client(ctx, keys, ObjType::kList, timeout);
@@ -387,6 +417,7 @@ void lset(CommandContext& ctx) {
     return;
   }
   list::set(*e, static_cast<size_t>(index), ctx.arg(3), list_config(ctx));
+  ctx.key_modified(kNotifyList, "lset", ctx.arg(1));
   ctx.reply.ok();
 }
 
@@ -400,6 +431,10 @@ void lrem(CommandContext& ctx) {
     return;
   }
   size_t removed = list::remove(*e, ctx.arg(3), count, list_config(ctx));
+  if (removed) {
+    ctx.key_modified(kNotifyList, "lrem", ctx.arg(1));
+    ctx.server.add_dirty(removed - 1);
+  }
   remove_if_empty(ctx, ctx.arg(1), e);
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
@@ -430,7 +465,11 @@ void ltrim(CommandContext& ctx) {
   list::erase(*e, 0, static_cast<size_t>(cut_head), cfg);
   list::erase(*e, static_cast<size_t>(len - cut_head - cut_tail), static_cast<size_t>(cut_tail),
               cfg);
+  // Redis notifies a trim that removed nothing too, but counts only removed elements.
+  ctx.notify(kNotifyList, "ltrim", ctx.arg(1));
   remove_if_empty(ctx, ctx.arg(1), e);
+  ctx.server.signal_modified_key(ctx.db.id(), ctx.arg(1));
+  ctx.server.add_dirty(static_cast<uint64_t>(cut_head + cut_tail));
   ctx.reply.ok();
 }
 
@@ -454,6 +493,7 @@ void linsert(CommandContext& ctx) {
     ctx.reply.integer(-1);
     return;
   }
+  ctx.key_modified(kNotifyList, "linsert", ctx.arg(1));
   ctx.reply.integer(static_cast<int64_t>(list::size(*e)));
 }
 
@@ -471,7 +511,7 @@ void move_generic(CommandContext& ctx, ListEnd from_end, ListEnd to_end, int64_t
       ctx.reply.null();
     } else {
       const std::string_view keys[] = {from};
-      ctx.server.block_client(ctx, keys, ObjType::kList, timeout_ms);
+      ctx.server.block_client(ctx, keys, ObjType::kList, timeout_ms, Server::DeniedReply::kNull);
     }
     return;
   }
@@ -483,6 +523,12 @@ void move_generic(CommandContext& ctx, ListEnd from_end, ListEnd to_end, int64_t
   list::erase(*src, index, 1, list_config(ctx));
   const std::string_view pushed[] = {value};
   push_values(ctx, to, dst, to_end, pushed);
+  // Redis's order: the destination's push event, then the source's pop (and "del").
+  ctx.server.signal_modified_key(ctx.db.id(), to);
+  ctx.notify(kNotifyList, push_event(to_end), to);
+  ctx.server.signal_modified_key(ctx.db.id(), from);
+  ctx.server.add_dirty(woken(ctx) ? 0 : 1);
+  ctx.notify(kNotifyList, pop_event(from_end), from);
   if (src != dst) remove_if_empty(ctx, from, src);
   ctx.reply.bulk(value);
 }

@@ -73,7 +73,7 @@ void memory_stats(CommandContext& ctx) {
   auto u = [](size_t v) { return static_cast<int64_t>(v); };
   r.map(27 + mh.dbs.size());
   field("peak.allocated", u(mh.peak));
-  field("total.allocated", u(m.allocated));
+  field("total.allocated", u(mh.used));
   field("startup.allocated", u(mh.startup));
   field("replication.backlog", 0);
   field("clients.slaves", 0);
@@ -104,8 +104,8 @@ void memory_stats(CommandContext& ctx) {
   field("allocator-rss.bytes", frag_bytes(m.resident, m.active));
   ratio("rss-overhead.ratio", frag_ratio(m.rss, m.resident));
   field("rss-overhead.bytes", frag_bytes(m.rss, m.resident));
-  ratio("fragmentation", frag_ratio(m.rss, m.allocated));
-  field("fragmentation.bytes", frag_bytes(m.rss, m.allocated));
+  ratio("fragmentation", frag_ratio(m.rss, mh.used));
+  field("fragmentation.bytes", frag_bytes(m.rss, mh.used));
 }
 
 // Redis's MEMORY DOCTOR texts, word for word.
@@ -170,13 +170,13 @@ std::string doctor_report(Server& server) {
   constexpr size_t kEmpty = 5 << 20, kMinBytes = 10 << 20;
   MemoryOverhead mh = server.memory_overhead();
   const MemoryStats& m = mh.alloc;
-  if (m.allocated < kEmpty) return std::string(kDoctorEmpty);
+  if (mh.used < kEmpty) return std::string(kDoctorEmpty);
   auto high = [&](size_t a, size_t b, float limit) {
     return frag_ratio(a, b) > limit && frag_bytes(a, b) > static_cast<int64_t>(kMinBytes);
   };
   std::string issues;
-  if (static_cast<float>(mh.peak) / static_cast<float>(m.allocated) > 1.5f) issues += kDoctorPeak;
-  if (high(m.rss, m.allocated, 1.4f)) {
+  if (static_cast<float>(mh.peak) / static_cast<float>(mh.used) > 1.5f) issues += kDoctorPeak;
+  if (high(m.rss, mh.used, 1.4f)) {
     issues += kDoctorHighRssBefore;
     issues += allocator_name();
     issues += kDoctorHighRssAfter;

@@ -54,14 +54,16 @@ bool parse_flush_flags(CommandContext& ctx, bool* lazy) {
 void flushdb(CommandContext& ctx) {
   bool lazy;
   if (!parse_flush_flags(ctx, &lazy)) return;
-  ctx.db.clear(lazy);
+  ctx.server.signal_flushed_db(ctx.db.id());
+  ctx.server.add_dirty(ctx.db.clear(lazy));  // Redis counts each key as a change
   ctx.reply.ok();
 }
 
 void flushall(CommandContext& ctx) {
   bool lazy;
   if (!parse_flush_flags(ctx, &lazy)) return;
-  ctx.server.flush_all(lazy);
+  ctx.server.signal_flushed_db(-1);
+  ctx.server.add_dirty(ctx.server.flush_all(lazy));
   ctx.reply.ok();
 }
 
@@ -817,7 +819,12 @@ const Command* command_keys(CommandContext& ctx, std::vector<KeyRef>* keys) {
     return nullptr;
   }
   const CommandSpec& s = *cmd->spec;
-  if (s.key_specs.empty() && s.first_key <= 0 && !s.get_keys) {
+  // As Redis's doesCommandHaveKeys: specs that all say not_key (SPUBLISH's shard channel)
+  // name no keys either.
+  const bool only_not_keys =
+      !s.key_specs.empty() && std::all_of(s.key_specs.begin(), s.key_specs.end(),
+                                          [](auto& ks) { return has_key_flag(ks, "not_key"); });
+  if ((s.key_specs.empty() && s.first_key <= 0 && !s.get_keys) || only_not_keys) {
     ctx.reply.error("ERR The command has no key arguments");
     return nullptr;
   }

@@ -23,6 +23,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/set_object.h"
 #include "util/glob.h"
@@ -87,6 +88,10 @@ void sadd(CommandContext& ctx) {
     set->prepare_for(members.size(), lim);
     for (std::string_view m : members) added += set->add(m, lim);
   }
+  if (added) {
+    ctx.key_modified(kNotifySet, "sadd", key);
+    ctx.server.add_dirty(static_cast<uint64_t>(added - 1));
+  }
   ctx.reply.integer(added);
 }
 
@@ -103,7 +108,14 @@ void srem(CommandContext& ctx) {
     }
     bool now_empty = set->empty();
     set.done();
-    if (now_empty) ctx.db.remove(key);
+    if (removed) {
+      ctx.key_modified(kNotifySet, "srem", key);
+      ctx.server.add_dirty(static_cast<uint64_t>(removed - 1));
+    }
+    if (now_empty) {
+      ctx.db.remove(key);
+      ctx.notify(kNotifyGeneric, "del", key);
+    }
   }
   ctx.reply.integer(removed);
 }
@@ -170,6 +182,8 @@ void spop_count(CommandContext& ctx) {
   BorrowedSet set(e);
   auto want = static_cast<uint64_t>(*count);
   uint64_t size = set->size();
+  ctx.key_modified(kNotifySet, "spop", key);
+  ctx.server.add_dirty(std::min(want, size) - 1);
   if (want >= size) {
     // Everything: reply the whole set and drop the key.
     ctx.reply.set(size);
@@ -179,6 +193,7 @@ void spop_count(CommandContext& ctx) {
     });
     set.done();
     ctx.db.remove(key);
+    ctx.notify(kNotifyGeneric, "del", key);
     return;
   }
   uint64_t remaining = size - want;
@@ -232,7 +247,11 @@ void spop(CommandContext& ctx) {
   set->remove(member);
   bool now_empty = set->empty();
   set.done();
-  if (now_empty) ctx.db.remove(key);
+  ctx.key_modified(kNotifySet, "spop", key);
+  if (now_empty) {
+    ctx.db.remove(key);
+    ctx.notify(kNotifyGeneric, "del", key);
+  }
   ctx.reply.bulk(member);
 }
 
@@ -356,16 +375,22 @@ void smove(CommandContext& ctx) {
     }
     bool now_empty = from->empty();
     from.done();
-    if (now_empty) ctx.db.remove(src_key);
+    ctx.key_modified(kNotifySet, "srem", src_key);
+    if (now_empty) {
+      ctx.db.remove(src_key);
+      ctx.notify(kNotifyGeneric, "del", src_key);
+    }
   }
   SetLimits lim = limits(ctx);
+  bool added = true;
   if (!dst) {
     SetObject set = SetObject::create(member, 1, lim);
     set.add(member, lim);
     ctx.db.add(make_set_entry(dst_key, std::move(set)));
   } else {
-    BorrowedSet(dst)->add(member, lim);
+    added = BorrowedSet(dst)->add(member, lim);
   }
+  if (added) ctx.key_modified(kNotifySet, "sadd", dst_key);
   ctx.reply.integer(1);
 }
 
@@ -375,14 +400,14 @@ void smove(CommandContext& ctx) {
 // entry named twice is borrowed once). sets[i] is nullptr for a missing key i.
 class SourceSets {
  public:
-  // Looks every key up (for writing when the command stores, as Redis does, which only
-  // changes the hit/miss statistics). False after replying WRONGTYPE: like Redis, the
-  // first key of another type fails the command, even after a missing key.
-  bool load(CommandContext& ctx, std::span<const std::string_view> keys, bool for_write) {
+  // Looks every key up for reading, the STORE forms too: Redis 7.0 counts their misses
+  // and fires "keymiss" for them. False after replying WRONGTYPE: like Redis, the first
+  // key of another type fails the command, even after a missing key.
+  bool load(CommandContext& ctx, std::span<const std::string_view> keys) {
     std::vector<Entry*> entries;
     entries.reserve(keys.size());
     for (std::string_view k : keys) {
-      Entry* e = for_write ? ctx.db.lookup_write(k) : ctx.db.lookup_read(k);
+      Entry* e = ctx.db.lookup_read(k);
       if (e && e->type() != ObjType::kSet) {
         ctx.reply.error(err::kWrongType);
         return false;
@@ -414,16 +439,19 @@ class SourceSets {
   std::vector<SetObject*> sets_;
 };
 
-// Stores a computed result under dst_key (replacing any value and its TTL), or deletes
-// dst_key when the result is empty; replies the result's size.
+// Stores a computed result under dst_key (replacing any value and its TTL) with the
+// command's event, or deletes dst_key ("del") when the result is empty; replies the
+// result's size.
 void store_result(CommandContext& ctx, SourceSets& sources, std::string_view dst_key,
-                  SetObject result) {
+                  SetObject result, std::string_view event) {
   sources.done();
   size_t n = result.size();
-  if (n == 0)
-    ctx.db.remove(dst_key);
-  else
+  if (n == 0) {
+    if (ctx.db.remove(dst_key)) ctx.key_modified(kNotifyGeneric, "del", dst_key);
+  } else {
     ctx.db.set(make_set_entry(dst_key, std::move(result)), false);
+    ctx.key_modified(kNotifySet, event, dst_key);
+  }
   ctx.reply.integer(static_cast<int64_t>(n));
 }
 
@@ -432,12 +460,12 @@ enum class InterMode { kReply, kStore, kCard };
 void sinter_generic(CommandContext& ctx, std::span<const std::string_view> keys, InterMode mode,
                     std::string_view dst_key = {}, uint64_t limit = 0) {
   SourceSets sources;
-  if (!sources.load(ctx, keys, mode == InterMode::kStore)) return;
+  if (!sources.load(ctx, keys)) return;
   auto& sets = sources.sets();
   if (sources.any_missing()) {
     // An intersection with an empty set is empty.
     if (mode == InterMode::kStore)
-      store_result(ctx, sources, dst_key, SetObject());
+      store_result(ctx, sources, dst_key, SetObject(), "sinterstore");
     else if (mode == InterMode::kCard)
       ctx.reply.integer(0);
     else
@@ -481,7 +509,7 @@ void sinter_generic(CommandContext& ctx, std::span<const std::string_view> keys,
         if (in_all(m)) result.add(m, lim);
         return true;
       });
-      store_result(ctx, sources, dst_key, std::move(result));
+      store_result(ctx, sources, dst_key, std::move(result), "sinterstore");
       return;
     }
   }
@@ -529,7 +557,7 @@ void sunion_diff_generic(CommandContext& ctx, std::span<const std::string_view> 
                          std::optional<std::string_view> dst_key = std::nullopt) {
   bool store = dst_key.has_value();
   SourceSets sources;
-  if (!sources.load(ctx, keys, store)) return;
+  if (!sources.load(ctx, keys)) return;
   const auto& sets = sources.sets();
   SetLimits lim = limits(ctx);
   SetObject result;
@@ -554,7 +582,8 @@ void sunion_diff_generic(CommandContext& ctx, std::span<const std::string_view> 
     result = probe_work <= remove_work ? diff_by_probing(sets, lim) : diff_by_removing(sets, lim);
   }
   if (store) {
-    store_result(ctx, sources, *dst_key, std::move(result));
+    store_result(ctx, sources, *dst_key, std::move(result),
+                 op == SetOp::kUnion ? "sunionstore" : "sdiffstore");
     return;
   }
   ctx.reply.set(result.size());

@@ -33,6 +33,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/hash_object.h"
 #include "store/list.h"
@@ -327,7 +328,7 @@ void sort_generic(CommandContext& ctx, bool readonly) {
   }
 
   if (rows == 0) {
-    ctx.db.remove(*o.store);
+    if (ctx.db.remove(*o.store)) ctx.key_modified(kNotifyGeneric, "del", *o.store);
     ctx.reply.integer(0);
     return;
   }
@@ -355,6 +356,9 @@ void sort_generic(CommandContext& ctx, bool readonly) {
     }
   }
   ctx.db.set(dst, false);
+  // Redis counts every stored element as a change.
+  ctx.key_modified(kNotifyList, "sortstore", *o.store);
+  ctx.server.add_dirty(rows * per_row - 1);
   ctx.reply.integer(static_cast<int64_t>(rows * per_row));
 }
 

@@ -195,7 +195,7 @@ void set_generic(CommandContext& ctx, uint32_t flags, int64_t when_ms, std::stri
   ctx.key_modified(kNotifyString, "set", key);
   if (when_ms >= 0) {
     ctx.db.set_expire(e, when_ms);
-    ctx.key_modified(kNotifyGeneric, "expire", key);
+    ctx.notify(kNotifyGeneric, "expire", key);
   }
   if (flags & kGet) return;
   if (style == SetReply::kInteger)
@@ -232,12 +232,13 @@ void psetex(CommandContext& ctx) {
 void getset(CommandContext& ctx) {
   if (!reply_value(ctx, ctx.arg(1))) return;
   ctx.db.set(Entry::make_string(ctx.arg(1), ctx.arg(2)), false);
+  ctx.key_modified(kNotifyString, "set", ctx.arg(1));
 }
 
 void getdel(CommandContext& ctx) {
   Entry* e;
   if (!reply_value(ctx, ctx.arg(1), &e)) return;
-  if (e) ctx.db.remove(ctx.arg(1));
+  if (e && ctx.db.remove(ctx.arg(1))) ctx.key_modified(kNotifyGeneric, "del", ctx.arg(1));
 }
 
 void getex(CommandContext& ctx) {
@@ -256,10 +257,12 @@ void getex(CommandContext& ctx) {
   // An absolute time already past deletes the key at once, as Redis does.
   if ((o.flags & (kExAt | kPxAt)) && when_ms <= ctx.now_ms) {
     ctx.db.remove(ctx.arg(1));
+    ctx.key_modified(kNotifyGeneric, "del", ctx.arg(1));
   } else if (o.has_expire()) {
     ctx.db.set_expire(e, when_ms);
-  } else if (o.flags & kPersist) {
-    ctx.db.persist(e);
+    ctx.key_modified(kNotifyGeneric, "expire", ctx.arg(1));
+  } else if ((o.flags & kPersist) && ctx.db.persist(e)) {
+    ctx.key_modified(kNotifyGeneric, "persist", ctx.arg(1));
   }
 }
 
@@ -286,8 +289,10 @@ bool check_pairs(CommandContext& ctx, std::string_view cmd) {
 }
 
 void set_pairs(CommandContext& ctx) {
-  for (size_t i = 1; i < ctx.argc(); i += 2)
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
     ctx.db.set(Entry::make_string(ctx.arg(i), ctx.arg(i + 1)), false);
+    ctx.key_modified(kNotifyString, "set", ctx.arg(i));
+  }
 }
 
 void mset(CommandContext& ctx) {
@@ -342,6 +347,7 @@ void incr_by(CommandContext& ctx, int64_t delta) {
     ctx.db.replace(e, Entry::make_int(key, value));
   else
     ctx.db.add(Entry::make_int(key, value));
+  ctx.key_modified(kNotifyString, "incrby", key);
   ctx.reply.integer(value);
 }
 
@@ -424,6 +430,7 @@ void incrbyfloat(CommandContext& ctx) {
     ctx.db.replace(e, fresh);
   else
     ctx.db.add(fresh);
+  ctx.key_modified(kNotifyString, "incrbyfloat", key);
   ctx.reply.bulk(text);
 }
 
@@ -434,6 +441,7 @@ void append(CommandContext& ctx) {
   Entry* e = ctx.db.lookup_write(key);
   if (!e) {
     ctx.db.add(Entry::make_string(key, tail));
+    ctx.key_modified(kNotifyString, "append", key);
     ctx.reply.integer(static_cast<int64_t>(tail.size()));
     return;
   }
@@ -446,6 +454,7 @@ void append(CommandContext& ctx) {
   size_t old = e->blob()->size();
   store::BlobString* b = grow_zeroed(e, old + tail.size());
   if (!tail.empty()) std::memcpy(b->data() + old, tail.data(), tail.size());
+  ctx.key_modified(kNotifyString, "append", key);
   ctx.reply.integer(static_cast<int64_t>(b->size()));
 }
 
@@ -484,6 +493,7 @@ void setrange(CommandContext& ctx) {
   }
   store::BlobString* b = grow_zeroed(e, off + patch.size());
   std::memcpy(b->data() + off, patch.data(), patch.size());
+  ctx.key_modified(kNotifyString, "setrange", key);
   ctx.reply.integer(static_cast<int64_t>(b->size()));
 }
 

@@ -27,6 +27,7 @@
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/key_specs.h"
+#include "server/notify.h"
 #include "server/server.h"
 #include "store/set_object.h"
 #include "store/zset_object.h"
@@ -67,9 +68,30 @@ void put_zset(CommandContext& ctx, Entry* e) {
   ctx.db.set(e, false);
 }
 
-// Removes the key once its last member is gone: Redis never keeps an empty zset.
-void drop_if_empty(CommandContext& ctx, std::string_view key, Zset& z) {
-  if (z.empty()) ctx.db.remove(key);
+// After `removed` members left the zset at key: the command's event, then "del" when the
+// key went with its last member (Redis never keeps an empty zset). Nothing when nothing
+// was removed.
+void members_removed(CommandContext& ctx, std::string_view key, Zset& z, size_t removed,
+                     std::string_view event) {
+  if (removed == 0) return;
+  ctx.key_modified(kNotifyZset, event, key);
+  ctx.server.add_dirty(removed - 1);
+  if (z.empty()) {
+    ctx.db.remove(key);
+    ctx.notify(kNotifyGeneric, "del", key);
+  }
+}
+
+// A STORE form's end: the result under dst with the command's event, or, when empty,
+// dst deleted ("del" if it existed).
+void store_or_delete(CommandContext& ctx, std::string_view dst, Entry* result,
+                     std::string_view event) {
+  if (result) {
+    put_zset(ctx, result);
+    ctx.key_modified(kNotifyZset, event, dst);
+  } else if (ctx.db.remove(dst)) {
+    ctx.key_modified(kNotifyGeneric, "del", dst);
+  }
 }
 
 // --- Argument parsing ------------------------------------------------------------------
@@ -220,6 +242,10 @@ void zadd_generic(CommandContext& ctx, unsigned flags) {
     }
     if (fresh) put_zset(ctx, fresh.release());
   }
+  if (added || updated) {
+    ctx.key_modified(kNotifyZset, incr ? "zincr" : "zadd", key);
+    ctx.server.add_dirty(added + updated - 1);
+  }
   if (incr) {
     if (processed)
       ctx.reply.dbl(score);
@@ -253,7 +279,7 @@ void zrem(CommandContext& ctx) {
     if (z.remove(ctx.arg(j))) removed++;
     if (z.empty()) break;
   }
-  drop_if_empty(ctx, ctx.arg(1), z);
+  members_removed(ctx, ctx.arg(1), z, static_cast<size_t>(removed), "zrem");
   ctx.reply.integer(removed);
 }
 
@@ -369,11 +395,7 @@ class RangeSink {
 
   void finish() {
     if (store_) {
-      if (count_) {
-        put_zset(ctx_, zset_.release());
-      } else {
-        ctx_.db.remove(dst_);
-      }
+      store_or_delete(ctx_, dst_, count_ ? zset_.release() : nullptr, "zrangestore");
       ctx_.reply.integer(static_cast<int64_t>(count_));
     } else if (is_deferred_) {
       ctx_.reply.end_deferred(deferred_, resp::Reply::Aggregate::kArray,
@@ -591,12 +613,12 @@ void zremrangebyrank(CommandContext& ctx) {
   }
   if (end >= llen) end = llen - 1;
   size_t removed = z.remove_ranks(static_cast<size_t>(start), static_cast<size_t>(end));
-  drop_if_empty(ctx, ctx.arg(1), z);
+  members_removed(ctx, ctx.arg(1), z, removed, "zremrangebyrank");
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
 
 template <typename Range>
-void zremrange_value(CommandContext& ctx, const Range& r) {
+void zremrange_value(CommandContext& ctx, const Range& r, std::string_view event) {
   Entry* e;
   if (!lookup_write_typed(ctx, ctx.arg(1), ObjType::kZset, &e)) return;
   if (!e) {
@@ -605,7 +627,7 @@ void zremrange_value(CommandContext& ctx, const Range& r) {
   }
   Zset z(e);
   size_t removed = z.remove_range(r);
-  drop_if_empty(ctx, ctx.arg(1), z);
+  members_removed(ctx, ctx.arg(1), z, removed, event);
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
 
@@ -615,7 +637,7 @@ void zremrangebyscore(CommandContext& ctx) {
     ctx.reply.error(kNotFloatRange);
     return;
   }
-  zremrange_value(ctx, r);
+  zremrange_value(ctx, r, "zremrangebyscore");
 }
 
 void zremrangebylex(CommandContext& ctx) {
@@ -624,7 +646,7 @@ void zremrangebylex(CommandContext& ctx) {
     ctx.reply.error(kNotLexRange);
     return;
   }
-  zremrange_value(ctx, r);
+  zremrange_value(ctx, r, "zremrangebylex");
 }
 
 // --- ZPOPMIN ZPOPMAX ZMPOP ---------------------------------------------------------------------
@@ -698,7 +720,7 @@ void pop_generic(CommandContext& ctx, std::span<const std::string_view> keys, bo
     z.remove_ranks(z.size() - n, z.size() - 1);
   else
     z.remove_ranks(0, n - 1);
-  drop_if_empty(ctx, key, z);
+  members_removed(ctx, key, z, n, max ? "zpopmax" : "zpopmin");
 }
 
 void zpop_minmax(CommandContext& ctx, bool max) {
@@ -869,7 +891,8 @@ void zsetop_generic(CommandContext& ctx, bool store, size_t numkeys_idx, SetOp o
   src.reserve(static_cast<size_t>(setnum));
   size_t j = numkeys_idx + 1;
   for (int64_t i = 0; i < setnum; i++, j++) {
-    Entry* e = store ? ctx.db.lookup_write(ctx.arg(j)) : ctx.db.lookup_read(ctx.arg(j));
+    // The STORE forms too: Redis 7.0 counts their misses and fires "keymiss".
+    Entry* e = ctx.db.lookup_read(ctx.arg(j));
     if (e && !OpSource::accepts(e)) {
       ctx.reply.error(err::kWrongType);
       return;
@@ -984,11 +1007,11 @@ void zsetop_generic(CommandContext& ctx, bool store, size_t numkeys_idx, SetOp o
   if (store) {
     std::string_view dst = ctx.arg(1);
     size_t n = result->size();
-    if (n) {
-      put_zset(ctx, Zset::make_entry(dst, std::move(result), limits(ctx), max_member_len));
-    } else {
-      ctx.db.remove(dst);
-    }
+    static constexpr std::string_view kEvents[] = {"zunionstore", "zinterstore", "zdiffstore"};
+    store_or_delete(
+        ctx, dst,
+        n ? Zset::make_entry(dst, std::move(result), limits(ctx), max_member_len) : nullptr,
+        kEvents[static_cast<int>(op)]);
     ctx.reply.integer(static_cast<int64_t>(n));
   } else if (cardinality_only) {
     ctx.reply.integer(static_cast<int64_t>(cardinality));

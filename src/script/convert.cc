@@ -184,6 +184,17 @@ void one_line(std::string_view s, Write write) {
 
 bool write_value(lua_State* L, resp::Reply& reply, int script_resp);
 
+// Entries of the table on top of the stack (a RESP3 map or set needs its count first).
+size_t table_size(lua_State* L) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
 // The table on top (left there) as a reply.
 bool write_table(lua_State* L, resp::Reply& reply, int script_resp) {
   std::string_view s;
@@ -233,13 +244,7 @@ bool write_table(lua_State* L, resp::Reply& reply, int script_resp) {
   lua_pushstring(L, "map");
   lua_rawget(L, -2);
   if (lua_type(L, -1) == LUA_TTABLE) {
-    size_t n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      lua_pop(L, 1);
-      n++;
-    }
-    reply.map(n);
+    reply.map(table_size(L));
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       lua_pushvalue(L, -2);
@@ -253,13 +258,7 @@ bool write_table(lua_State* L, resp::Reply& reply, int script_resp) {
   lua_pushstring(L, "set");
   lua_rawget(L, -2);
   if (lua_type(L, -1) == LUA_TTABLE) {
-    size_t n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      lua_pop(L, 1);
-      n++;
-    }
-    reply.set(n);
+    reply.set(table_size(L));
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       lua_pop(L, 1);

@@ -442,6 +442,23 @@ Engine::Script* Engine::find_or_create(std::string_view sha, std::string_view bo
   return &s;
 }
 
+std::optional<size_t> parse_numkeys(server::CommandContext& ctx, std::string_view not_integer) {
+  const std::optional<int64_t> numkeys = parse_int64(ctx.arg(2));
+  if (!numkeys) {
+    ctx.reply.error(not_integer);
+    return std::nullopt;
+  }
+  if (*numkeys > static_cast<int64_t>(ctx.argc()) - 3) {
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return std::nullopt;
+  }
+  if (*numkeys < 0) {
+    ctx.reply.error("ERR Number of keys can't be negative");
+    return std::nullopt;
+  }
+  return static_cast<size_t>(*numkeys);
+}
+
 void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
   const std::string_view script = ctx.arg(1);
   // A SHA-1 of the wrong length cannot match: Redis says so before anything else.
@@ -449,19 +466,7 @@ void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
     ctx.reply.error(kNoScript);
     return;
   }
-  const std::optional<int64_t> numkeys = parse_int64(ctx.arg(2));
-  if (!numkeys) {
-    ctx.reply.error(server::err::kNotInteger);
-    return;
-  }
-  if (*numkeys > static_cast<int64_t>(ctx.argc()) - 3) {
-    ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
-  }
-  if (*numkeys < 0) {
-    ctx.reply.error("ERR Number of keys can't be negative");
-    return;
-  }
+  if (!parse_numkeys(ctx, server::err::kNotInteger)) return;
   std::string sha;
   Script* s = nullptr;
   if (by_sha) {

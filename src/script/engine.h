@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,6 +61,10 @@ std::string parse_shebang(std::string_view body, uint32_t* flags, size_t* header
 
 // The lowercase hex SHA-1 of s (redis.sha1hex, the script cache's key).
 std::string sha1_hex(std::string_view s);
+
+// EVAL's and FCALL's numkeys (argv[2]) checked as Redis does: nullopt after replying the
+// error. not_integer is what a count that is no integer answers (the two commands differ).
+std::optional<size_t> parse_numkeys(server::CommandContext& ctx, std::string_view not_integer);
 
 class Engine final : public server::ScriptHost {
  public:

@@ -447,19 +447,7 @@ void Engine::fcall(server::CommandContext& ctx, bool read_only) {
     ctx.reply.error("ERR Function not found");
     return;
   }
-  const std::optional<int64_t> numkeys = parse_int64(ctx.arg(2));
-  if (!numkeys) {
-    ctx.reply.error("ERR Bad number of keys provided");
-    return;
-  }
-  if (*numkeys > static_cast<int64_t>(ctx.argc()) - 3) {
-    ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
-  }
-  if (*numkeys < 0) {
-    ctx.reply.error("ERR Number of keys can't be negative");
-    return;
-  }
+  if (!parse_numkeys(ctx, "ERR Bad number of keys provided")) return;
   const Function& fn = *found;
   if (!(fn.flags & kNoWrites) && read_only) {
     ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");

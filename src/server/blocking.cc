@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "server/notify.h"
 #include "server/server.h"
 #include "util/clock.h"
 #include "util/numbers.h"
@@ -29,11 +30,15 @@ bool parse_block_timeout(std::string_view arg, resp::Reply& reply, int64_t* time
 }
 
 void Server::block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                          store::ObjType waits_for, int64_t timeout_ms) {
+                          store::ObjType waits_for, int64_t timeout_ms, DeniedReply denied) {
   Client& c = ctx.client;
   if (c.deny_blocking) {
-    // Nothing can arrive while a script runs: Redis 7.0 answers at once, as a timeout.
-    ctx.reply.null_array();
+    // Inside EXEC (or a script) nothing can arrive before the caller goes on: Redis 7.0
+    // answers at once, as the command's empty result.
+    if (denied == DeniedReply::kNull)
+      ctx.reply.null();
+    else
+      ctx.reply.null_array();
     return;
   }
   if (c.blocked) {  // woken, and still nothing to serve: keep its place in line
@@ -59,8 +64,7 @@ void Server::block_client(CommandContext& ctx, std::span<const std::string_view>
     block_timeouts_.emplace(b->deadline_ms, c.id());
     arm_block_timer();
   }
-  if (blocked_in_db_[static_cast<size_t>(b->db)]++ == 0)
-    dbs_[static_cast<size_t>(b->db)]->enable_key_added_hook(true);
+  if (blocked_in_db_[static_cast<size_t>(b->db)]++ == 0) update_db_hooks(b->db);
   blocked_count_++;
   c.blocked = std::move(b);
 }
@@ -77,13 +81,14 @@ void Server::unpark(Client& c) {
     block_timeouts_.erase({b.deadline_ms, c.id()});
     arm_block_timer();
   }
-  if (--blocked_in_db_[static_cast<size_t>(b.db)] == 0)
-    dbs_[static_cast<size_t>(b.db)]->enable_key_added_hook(false);
+  if (--blocked_in_db_[static_cast<size_t>(b.db)] == 0) update_db_hooks(b.db);
   blocked_count_--;
   c.blocked.reset();
 }
 
-void Server::on_key_added(store::Db& db, const store::Entry& e) {
+void Server::on_key_added(store::Db& db, const store::Entry& e, bool created) {
+  if (created) notify_keyspace_event(kNotifyNew, "new", e.key(), db.id());
+  if (blocked_in_db_[static_cast<size_t>(db.id())] == 0) return;
   const auto& by_key = blocking_keys_[static_cast<size_t>(db.id())];
   if (by_key.find(e.key()) == by_key.end()) return;
   std::pair<int, std::string> k{db.id(), std::string(e.key())};
@@ -93,7 +98,7 @@ void Server::on_key_added(store::Db& db, const store::Entry& e) {
 void Server::signal_blocked_keys_in_db(int db) {
   store::Db& d = *dbs_[static_cast<size_t>(db)];
   for (const auto& [key, waiters] : blocking_keys_[static_cast<size_t>(db)])
-    if (store::Entry* e = d.peek(key)) on_key_added(d, *e);
+    if (store::Entry* e = d.peek(key)) on_key_added(d, *e, false);
   // Served when the SWAPDB call (or the EXEC or script around it) ends.
 }
 

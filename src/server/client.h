@@ -15,6 +15,8 @@
 #include "resp/reply.h"
 #include "resp/reply_buffer.h"
 #include "server/blocking.h"
+#include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/query_buffer.h"
 
 namespace rkv::server {
@@ -70,9 +72,16 @@ class Client final : public net::ConnectionHandler {
   bool write_watched = false;               // waiting for the socket to drain
   bool read_parked = false;                 // readable, waiting for before_sleep's threaded reads
   std::unique_ptr<BlockedCommand> blocked;  // parked by a blocking command (blocking.h)
-  // A script's client: a blocking command answers at once as if timed out instead of
-  // parking (Server::block_client).
+  Subscriptions subs{this};                 // Pub/Sub channels and patterns (pubsub.h)
+  int64_t obuf_soft_since_ms = 0;           // output over the soft limit since (output_limits.cc)
+  std::unique_ptr<MultiState> multi;        // between MULTI and EXEC/DISCARD (multi.h)
+  WatchState watch;                         // WATCHed keys (multi.h)
+  // Set while EXEC (or a script) runs commands for this client: a blocking command then
+  // answers at once as if timed out instead of parking (Server::block_client).
   bool deny_blocking = false;
+  // Errors replied by commands run inside this client's current command (EXEC's queue):
+  // each was counted by its own call, not again by the enclosing one (Server::call).
+  uint64_t nested_errors = 0;
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

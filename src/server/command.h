@@ -38,6 +38,9 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 15,
   kSentinel = 1u << 16,
   kNoMandatoryKeys = 1u << 17,  // EVAL, FCALL: numkeys may be 0
+  // Ours, not in COMMAND INFO: runs at once inside MULTI instead of being queued (EXEC,
+  // DISCARD, MULTI, WATCH, QUIT, RESET, as Redis 7.0's processCommand lists them).
+  kNotQueued = 1u << 18,
 };
 
 struct CommandContext;
@@ -157,6 +160,9 @@ struct CommandContext {
   // publishes the notifications of class klass named event. Call once per change, where
   // Redis calls signalModifiedKey/notifyKeyspaceEvent.
   void key_modified(unsigned klass, std::string_view event, std::string_view key);
+  // Only the notifications, for the events Redis fires without a change of their own
+  // (SET's "expire" after its "set", LMOVE's pop after the push...).
+  void notify(unsigned klass, std::string_view event, std::string_view key);
 
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }

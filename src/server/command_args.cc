@@ -1022,176 +1022,156 @@ const ArgDoc kArgs195[] = {
 };
 
 const ArgDoc kArgs196[] = {
-    {"key", "key", "", "", 0, 0, {}},
+    {"pattern", "pattern", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs197[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
+    {"pattern", "block", "", "", kArgMultiple, -1, kArgs196},
 };
 
 const ArgDoc kArgs198[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"newkey", "key", "", "", 0, 1, {}},
 };
 
 const ArgDoc kArgs199[] = {
+    {"channel", "string", "", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs200[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs201[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs202[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs203[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs204[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs205[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs206[] = {
+    {"pattern", "pattern", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs207[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs208[] = {
+    {"pattern", "pattern", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs209[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs210[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"newkey", "key", "", "", 0, 1, {}},
+};
+
+const ArgDoc kArgs211[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "6.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs200[] = {
+const ArgDoc kArgs212[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
 };
 
-const ArgDoc kArgs201[] = {
+const ArgDoc kArgs213[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs202[] = {
+const ArgDoc kArgs214[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"element", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs203[] = {
+const ArgDoc kArgs215[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs204[] = {
+const ArgDoc kArgs216[] = {
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
     {"type", "string", "TYPE", "6.0.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs205[] = {
-    {"key", "key", "", "", 0, 0, {}},
-};
-
-const ArgDoc kArgs206[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs207[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs206},
-};
-
-const ArgDoc kArgs208[] = {
-    {"sha1", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs209[] = {
-    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs210[] = {
-    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs209},
-};
-
-const ArgDoc kArgs211[] = {
-    {"script", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs212[] = {
-    {"yes", "pure-token", "YES", "", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
-    {"no", "pure-token", "NO", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs213[] = {
-    {"mode", "oneof", "", "", 0, -1, kArgs212},
-};
-
-const ArgDoc kArgs214[] = {
-    {"sha1", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs215[] = {
-    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
-    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs216[] = {
-    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs215},
-};
-
 const ArgDoc kArgs217[] = {
-    {"script", "string", "", "", 0, -1, {}},
+    {"key", "key", "", "", 0, 0, {}},
 };
 
 const ArgDoc kArgs218[] = {
-    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs219[] = {
-    {"destination", "key", "", "", 0, 0, {}},
-    {"key", "key", "", "", kArgMultiple, 1, {}},
+    {"mode", "oneof", "", "", 0, -1, kArgs218},
 };
 
 const ArgDoc kArgs220[] = {
-    {"index", "integer", "", "", 0, -1, {}},
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs221[] = {
-    {"nx", "pure-token", "NX", "", 0, -1, {}},
-    {"xx", "pure-token", "XX", "", 0, -1, {}},
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs222[] = {
-    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
-    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
-    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
-    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
-    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs221},
 };
 
 const ArgDoc kArgs223[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
-    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs221},
-    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
-    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs222},
+    {"script", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs224[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "integer", "", "", 0, -1, {}},
+    {"yes", "pure-token", "YES", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
+    {"no", "pure-token", "NO", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs225[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"seconds", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"mode", "oneof", "", "", 0, -1, kArgs224},
 };
 
 const ArgDoc kArgs226[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"sha1", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs227[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"value", "string", "", "", 0, -1, {}},
+    {"async", "pure-token", "ASYNC", "", 0, -1, {}},
+    {"sync", "pure-token", "SYNC", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs228[] = {
-    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
-    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+    {"async", "oneof", "", "6.2.0", kArgOptional, -1, kArgs227},
 };
 
 const ArgDoc kArgs229[] = {
-    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs228},
-    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
-    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
-    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+    {"script", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs230[] = {
@@ -1199,434 +1179,528 @@ const ArgDoc kArgs230[] = {
 };
 
 const ArgDoc kArgs231[] = {
+    {"destination", "key", "", "", 0, 0, {}},
+    {"key", "key", "", "", kArgMultiple, 1, {}},
+};
+
+const ArgDoc kArgs232[] = {
+    {"index", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs233[] = {
+    {"nx", "pure-token", "NX", "", 0, -1, {}},
+    {"xx", "pure-token", "XX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs234[] = {
+    {"seconds", "integer", "EX", "2.6.12", 0, -1, {}},
+    {"milliseconds", "integer", "PX", "2.6.12", 0, -1, {}},
+    {"unix-time-seconds", "unix-time", "EXAT", "6.2.0", 0, -1, {}},
+    {"unix-time-milliseconds", "unix-time", "PXAT", "6.2.0", 0, -1, {}},
+    {"keepttl", "pure-token", "KEEPTTL", "6.0.0", 0, -1, {}},
+};
+
+const ArgDoc kArgs235[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+    {"condition", "oneof", "", "2.6.12", kArgOptional, -1, kArgs233},
+    {"get", "pure-token", "GET", "6.2.0", kArgOptional, -1, {}},
+    {"expiration", "oneof", "", "", kArgOptional, -1, kArgs234},
+};
+
+const ArgDoc kArgs236[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs237[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"seconds", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs238[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs239[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"value", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs240[] = {
+    {"nosave", "pure-token", "NOSAVE", "", 0, -1, {}},
+    {"save", "pure-token", "SAVE", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs241[] = {
+    {"nosave_save", "oneof", "", "", kArgOptional, -1, kArgs240},
+    {"now", "pure-token", "NOW", "7.0.0", kArgOptional, -1, {}},
+    {"force", "pure-token", "FORCE", "7.0.0", kArgOptional, -1, {}},
+    {"abort", "pure-token", "ABORT", "7.0.0", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs242[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs243[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs232[] = {
+const ArgDoc kArgs244[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs233[] = {
+const ArgDoc kArgs245[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs234[] = {
+const ArgDoc kArgs246[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs235[] = {
+const ArgDoc kArgs247[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs236[] = {
+const ArgDoc kArgs248[] = {
     {"source", "key", "", "", 0, 0, {}},
     {"destination", "key", "", "", 0, 1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs237[] = {
+const ArgDoc kArgs249[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs238[] = {
+const ArgDoc kArgs250[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs239[] = {
+const ArgDoc kArgs251[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs237},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs249},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs238},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs250},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
     {"destination", "key", "STORE", "", kArgOptional, 2, {}},
 };
 
-const ArgDoc kArgs240[] = {
+const ArgDoc kArgs252[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs241[] = {
+const ArgDoc kArgs253[] = {
     {"asc", "pure-token", "ASC", "", 0, -1, {}},
     {"desc", "pure-token", "DESC", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs242[] = {
+const ArgDoc kArgs254[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"pattern", "pattern", "BY", "", kArgOptional, 1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs240},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs252},
     {"pattern", "pattern", "GET", "", kArgOptional | kArgMultiple | kArgMultipleToken, 1, {}},
-    {"order", "oneof", "", "", kArgOptional, -1, kArgs241},
+    {"order", "oneof", "", "", kArgOptional, -1, kArgs253},
     {"sorting", "pure-token", "ALPHA", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs243[] = {
+const ArgDoc kArgs255[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "3.2.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs244[] = {
+const ArgDoc kArgs256[] = {
+    {"shardchannel", "string", "", "", 0, -1, {}},
+    {"message", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs257[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"count", "integer", "", "2.6.0", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs245[] = {
+const ArgDoc kArgs258[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
-const ArgDoc kArgs246[] = {
+const ArgDoc kArgs259[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs247[] = {
+const ArgDoc kArgs260[] = {
+    {"shardchannel", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs261[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs248[] = {
+const ArgDoc kArgs262[] = {
+    {"channel", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs263[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"end", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs249[] = {
+const ArgDoc kArgs264[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs250[] = {
+const ArgDoc kArgs265[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs251[] = {
+const ArgDoc kArgs266[] = {
+    {"shardchannel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs267[] = {
     {"index1", "integer", "", "", 0, -1, {}},
     {"index2", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs252[] = {
+const ArgDoc kArgs268[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs253[] = {
+const ArgDoc kArgs269[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs254[] = {
+const ArgDoc kArgs270[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs255[] = {
+const ArgDoc kArgs271[] = {
     {"key", "key", "", "", kArgMultiple, 0, {}},
 };
 
-const ArgDoc kArgs256[] = {
+const ArgDoc kArgs272[] = {
+    {"channel", "string", "", "", kArgOptional | kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs273[] = {
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+};
+
+const ArgDoc kArgs274[] = {
     {"nx", "pure-token", "NX", "", 0, -1, {}},
     {"xx", "pure-token", "XX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs257[] = {
+const ArgDoc kArgs275[] = {
     {"gt", "pure-token", "GT", "", 0, -1, {}},
     {"lt", "pure-token", "LT", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs258[] = {
+const ArgDoc kArgs276[] = {
     {"score", "double", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs259[] = {
+const ArgDoc kArgs277[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs256},
-    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs257},
+    {"condition", "oneof", "", "3.0.2", kArgOptional, -1, kArgs274},
+    {"comparison", "oneof", "", "6.2.0", kArgOptional, -1, kArgs275},
     {"change", "pure-token", "CH", "3.0.2", kArgOptional, -1, {}},
     {"increment", "pure-token", "INCR", "3.0.2", kArgOptional, -1, {}},
-    {"score_member", "block", "", "", kArgMultiple, -1, kArgs258},
+    {"score_member", "block", "", "", kArgMultiple, -1, kArgs276},
 };
 
-const ArgDoc kArgs260[] = {
+const ArgDoc kArgs278[] = {
     {"key", "key", "", "", 0, 0, {}},
 };
 
-const ArgDoc kArgs261[] = {
+const ArgDoc kArgs279[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs262[] = {
+const ArgDoc kArgs280[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs263[] = {
+const ArgDoc kArgs281[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
 };
 
-const ArgDoc kArgs264[] = {
+const ArgDoc kArgs282[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"increment", "integer", "", "", 0, -1, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs265[] = {
+const ArgDoc kArgs283[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs266[] = {
+const ArgDoc kArgs284[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs265},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs283},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs267[] = {
+const ArgDoc kArgs285[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"limit", "integer", "LIMIT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs268[] = {
+const ArgDoc kArgs286[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs269[] = {
+const ArgDoc kArgs287[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs268},
-};
-
-const ArgDoc kArgs270[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs271[] = {
-    {"min", "pure-token", "MIN", "", 0, -1, {}},
-    {"max", "pure-token", "MAX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs272[] = {
-    {"numkeys", "integer", "", "", 0, -1, {}},
-    {"key", "key", "", "", kArgMultiple, 0, {}},
-    {"where", "oneof", "", "", 0, -1, kArgs271},
-    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs273[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
-};
-
-const ArgDoc kArgs274[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs275[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"count", "integer", "", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs276[] = {
-    {"count", "integer", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs277[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"options", "block", "", "", kArgOptional, -1, kArgs276},
-};
-
-const ArgDoc kArgs278[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs279[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs280[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"start", "string", "", "", 0, -1, {}},
-    {"stop", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs278},
-    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs279},
-    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-};
-
-const ArgDoc kArgs281[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs282[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs281},
-};
-
-const ArgDoc kArgs283[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs284[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "double", "", "", 0, -1, {}},
-    {"max", "double", "", "", 0, -1, {}},
-    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs283},
-};
-
-const ArgDoc kArgs285[] = {
-    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
-    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs286[] = {
-    {"offset", "integer", "", "", 0, -1, {}},
-    {"count", "integer", "", "", 0, -1, {}},
-};
-
-const ArgDoc kArgs287[] = {
-    {"dst", "key", "", "", 0, 0, {}},
-    {"src", "key", "", "", 0, 1, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
-    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs285},
-    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs286},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs286},
 };
 
 const ArgDoc kArgs288[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", 0, -1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs289[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"member", "string", "", "", kArgMultiple, -1, {}},
+    {"min", "pure-token", "MIN", "", 0, -1, {}},
+    {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
 const ArgDoc kArgs290[] = {
-    {"key", "key", "", "", 0, 0, {}},
-    {"min", "string", "", "", 0, -1, {}},
-    {"max", "string", "", "", 0, -1, {}},
+    {"numkeys", "integer", "", "", 0, -1, {}},
+    {"key", "key", "", "", kArgMultiple, 0, {}},
+    {"where", "oneof", "", "", 0, -1, kArgs289},
+    {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
 const ArgDoc kArgs291[] = {
     {"key", "key", "", "", 0, 0, {}},
-    {"start", "integer", "", "", 0, -1, {}},
-    {"stop", "integer", "", "", 0, -1, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
 };
 
 const ArgDoc kArgs292[] = {
     {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs293[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"count", "integer", "", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs294[] = {
+    {"count", "integer", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs295[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"options", "block", "", "", kArgOptional, -1, kArgs294},
+};
+
+const ArgDoc kArgs296[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs297[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs298[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "string", "", "", 0, -1, {}},
+    {"stop", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "6.2.0", kArgOptional, -1, kArgs296},
+    {"rev", "pure-token", "REV", "6.2.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "6.2.0", kArgOptional, -1, kArgs297},
+    {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
+};
+
+const ArgDoc kArgs299[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs300[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs299},
+};
+
+const ArgDoc kArgs301[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs302[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "double", "", "", 0, -1, {}},
+    {"max", "double", "", "", 0, -1, {}},
+    {"withscores", "pure-token", "WITHSCORES", "2.0.0", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs301},
+};
+
+const ArgDoc kArgs303[] = {
+    {"byscore", "pure-token", "BYSCORE", "", 0, -1, {}},
+    {"bylex", "pure-token", "BYLEX", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs304[] = {
+    {"offset", "integer", "", "", 0, -1, {}},
+    {"count", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs305[] = {
+    {"dst", "key", "", "", 0, 0, {}},
+    {"src", "key", "", "", 0, 1, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+    {"sortby", "oneof", "", "", kArgOptional, -1, kArgs303},
+    {"rev", "pure-token", "REV", "", kArgOptional, -1, {}},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs304},
+};
+
+const ArgDoc kArgs306[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs307[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"member", "string", "", "", kArgMultiple, -1, {}},
+};
+
+const ArgDoc kArgs308[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"min", "string", "", "", 0, -1, {}},
+    {"max", "string", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs309[] = {
+    {"key", "key", "", "", 0, 0, {}},
+    {"start", "integer", "", "", 0, -1, {}},
+    {"stop", "integer", "", "", 0, -1, {}},
+};
+
+const ArgDoc kArgs310[] = {
+    {"key", "key", "", "", 0, 0, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"max", "double", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs293[] = {
+const ArgDoc kArgs311[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"start", "integer", "", "", 0, -1, {}},
     {"stop", "integer", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs294[] = {
+const ArgDoc kArgs312[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs295[] = {
+const ArgDoc kArgs313[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"max", "string", "", "", 0, -1, {}},
     {"min", "string", "", "", 0, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs294},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs312},
 };
 
-const ArgDoc kArgs296[] = {
+const ArgDoc kArgs314[] = {
     {"offset", "integer", "", "", 0, -1, {}},
     {"count", "integer", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs297[] = {
+const ArgDoc kArgs315[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"max", "double", "", "", 0, -1, {}},
     {"min", "double", "", "", 0, -1, {}},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
-    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs296},
+    {"offset_count", "block", "LIMIT", "", kArgOptional, -1, kArgs314},
 };
 
-const ArgDoc kArgs298[] = {
+const ArgDoc kArgs316[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs299[] = {
+const ArgDoc kArgs317[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"cursor", "integer", "", "", 0, -1, {}},
     {"pattern", "pattern", "MATCH", "", kArgOptional, -1, {}},
     {"count", "integer", "COUNT", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs300[] = {
+const ArgDoc kArgs318[] = {
     {"key", "key", "", "", 0, 0, {}},
     {"member", "string", "", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs301[] = {
+const ArgDoc kArgs319[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs302[] = {
+const ArgDoc kArgs320[] = {
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 0, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs301},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs319},
     {"withscores", "pure-token", "WITHSCORES", "", kArgOptional, -1, {}},
 };
 
-const ArgDoc kArgs303[] = {
+const ArgDoc kArgs321[] = {
     {"sum", "pure-token", "SUM", "", 0, -1, {}},
     {"min", "pure-token", "MIN", "", 0, -1, {}},
     {"max", "pure-token", "MAX", "", 0, -1, {}},
 };
 
-const ArgDoc kArgs304[] = {
+const ArgDoc kArgs322[] = {
     {"destination", "key", "", "", 0, 0, {}},
     {"numkeys", "integer", "", "", 0, -1, {}},
     {"key", "key", "", "", kArgMultiple, 1, {}},
     {"weight", "integer", "WEIGHTS", "", kArgOptional | kArgMultiple, -1, {}},
-    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs303},
+    {"aggregate", "oneof", "AGGREGATE", "", kArgOptional, -1, kArgs321},
 };
 
 const CommandArgs kTable[] = {
@@ -1762,87 +1836,104 @@ const CommandArgs kTable[] = {
     {"pfmerge", kArgs193},
     {"ping", kArgs194},
     {"psetex", kArgs195},
-    {"pttl", kArgs196},
-    {"rename", kArgs197},
-    {"renamenx", kArgs198},
-    {"rpop", kArgs199},
-    {"rpoplpush", kArgs200},
-    {"rpush", kArgs201},
-    {"rpushx", kArgs202},
-    {"sadd", kArgs203},
-    {"scan", kArgs204},
-    {"scard", kArgs205},
-    {"script|debug", kArgs207},
-    {"script|exists", kArgs208},
-    {"script|flush", kArgs210},
-    {"script|load", kArgs211},
-    {"script|debug", kArgs213},
-    {"script|exists", kArgs214},
-    {"script|flush", kArgs216},
-    {"script|load", kArgs217},
-    {"sdiff", kArgs218},
-    {"sdiffstore", kArgs219},
-    {"select", kArgs220},
-    {"set", kArgs223},
-    {"setbit", kArgs224},
-    {"setex", kArgs225},
-    {"setnx", kArgs226},
-    {"setrange", kArgs227},
-    {"shutdown", kArgs229},
-    {"sinter", kArgs230},
-    {"sintercard", kArgs231},
-    {"sinterstore", kArgs232},
-    {"sismember", kArgs233},
-    {"smembers", kArgs234},
-    {"smismember", kArgs235},
-    {"smove", kArgs236},
-    {"sort", kArgs239},
-    {"sort_ro", kArgs242},
-    {"spop", kArgs243},
-    {"srandmember", kArgs244},
-    {"srem", kArgs245},
-    {"sscan", kArgs246},
-    {"strlen", kArgs247},
-    {"substr", kArgs248},
-    {"sunion", kArgs249},
-    {"sunionstore", kArgs250},
-    {"swapdb", kArgs251},
-    {"touch", kArgs252},
-    {"ttl", kArgs253},
-    {"type", kArgs254},
-    {"unlink", kArgs255},
-    {"zadd", kArgs259},
-    {"zcard", kArgs260},
-    {"zcount", kArgs261},
-    {"zdiff", kArgs262},
-    {"zdiffstore", kArgs263},
-    {"zincrby", kArgs264},
-    {"zinter", kArgs266},
-    {"zintercard", kArgs267},
-    {"zinterstore", kArgs269},
-    {"zlexcount", kArgs270},
-    {"zmpop", kArgs272},
-    {"zmscore", kArgs273},
-    {"zpopmax", kArgs274},
-    {"zpopmin", kArgs275},
-    {"zrandmember", kArgs277},
-    {"zrange", kArgs280},
-    {"zrangebylex", kArgs282},
-    {"zrangebyscore", kArgs284},
-    {"zrangestore", kArgs287},
-    {"zrank", kArgs288},
-    {"zrem", kArgs289},
-    {"zremrangebylex", kArgs290},
-    {"zremrangebyrank", kArgs291},
-    {"zremrangebyscore", kArgs292},
-    {"zrevrange", kArgs293},
-    {"zrevrangebylex", kArgs295},
-    {"zrevrangebyscore", kArgs297},
-    {"zrevrank", kArgs298},
-    {"zscan", kArgs299},
-    {"zscore", kArgs300},
-    {"zunion", kArgs302},
-    {"zunionstore", kArgs304},
+    {"psubscribe", kArgs197},
+    {"pttl", kArgs198},
+    {"publish", kArgs199},
+    {"pubsub|channels", kArgs200},
+    {"pubsub|numsub", kArgs201},
+    {"pubsub|shardchannels", kArgs202},
+    {"pubsub|shardnumsub", kArgs203},
+    {"pubsub|channels", kArgs204},
+    {"pubsub|numsub", kArgs205},
+    {"pubsub|shardchannels", kArgs206},
+    {"pubsub|shardnumsub", kArgs207},
+    {"punsubscribe", kArgs208},
+    {"rename", kArgs209},
+    {"renamenx", kArgs210},
+    {"rpop", kArgs211},
+    {"rpoplpush", kArgs212},
+    {"rpush", kArgs213},
+    {"rpushx", kArgs214},
+    {"sadd", kArgs215},
+    {"scan", kArgs216},
+    {"scard", kArgs217},
+    {"script|debug", kArgs219},
+    {"script|exists", kArgs220},
+    {"script|flush", kArgs222},
+    {"script|load", kArgs223},
+    {"script|debug", kArgs225},
+    {"script|exists", kArgs226},
+    {"script|flush", kArgs228},
+    {"script|load", kArgs229},
+    {"sdiff", kArgs230},
+    {"sdiffstore", kArgs231},
+    {"select", kArgs232},
+    {"set", kArgs235},
+    {"setbit", kArgs236},
+    {"setex", kArgs237},
+    {"setnx", kArgs238},
+    {"setrange", kArgs239},
+    {"shutdown", kArgs241},
+    {"sinter", kArgs242},
+    {"sintercard", kArgs243},
+    {"sinterstore", kArgs244},
+    {"sismember", kArgs245},
+    {"smembers", kArgs246},
+    {"smismember", kArgs247},
+    {"smove", kArgs248},
+    {"sort", kArgs251},
+    {"sort_ro", kArgs254},
+    {"spop", kArgs255},
+    {"spublish", kArgs256},
+    {"srandmember", kArgs257},
+    {"srem", kArgs258},
+    {"sscan", kArgs259},
+    {"ssubscribe", kArgs260},
+    {"strlen", kArgs261},
+    {"subscribe", kArgs262},
+    {"substr", kArgs263},
+    {"sunion", kArgs264},
+    {"sunionstore", kArgs265},
+    {"sunsubscribe", kArgs266},
+    {"swapdb", kArgs267},
+    {"touch", kArgs268},
+    {"ttl", kArgs269},
+    {"type", kArgs270},
+    {"unlink", kArgs271},
+    {"unsubscribe", kArgs272},
+    {"watch", kArgs273},
+    {"zadd", kArgs277},
+    {"zcard", kArgs278},
+    {"zcount", kArgs279},
+    {"zdiff", kArgs280},
+    {"zdiffstore", kArgs281},
+    {"zincrby", kArgs282},
+    {"zinter", kArgs284},
+    {"zintercard", kArgs285},
+    {"zinterstore", kArgs287},
+    {"zlexcount", kArgs288},
+    {"zmpop", kArgs290},
+    {"zmscore", kArgs291},
+    {"zpopmax", kArgs292},
+    {"zpopmin", kArgs293},
+    {"zrandmember", kArgs295},
+    {"zrange", kArgs298},
+    {"zrangebylex", kArgs300},
+    {"zrangebyscore", kArgs302},
+    {"zrangestore", kArgs305},
+    {"zrank", kArgs306},
+    {"zrem", kArgs307},
+    {"zremrangebylex", kArgs308},
+    {"zremrangebyrank", kArgs309},
+    {"zremrangebyscore", kArgs310},
+    {"zrevrange", kArgs311},
+    {"zrevrangebylex", kArgs313},
+    {"zrevrangebyscore", kArgs315},
+    {"zrevrank", kArgs316},
+    {"zscan", kArgs317},
+    {"zscore", kArgs318},
+    {"zunion", kArgs320},
+    {"zunionstore", kArgs322},
 };
 
 }  // namespace

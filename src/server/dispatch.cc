@@ -62,10 +62,32 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   resp::Reply& reply = c.reply();
   queue_write(c);
 
-  Command* cmd = resolve_command(argv, reply);
+  // Rejections name the client (&c) so that inside MULTI they fail the transaction.
+  Command* cmd = resolve_command(argv, reply, &c);
   if (!cmd) return;
   if (!c.authenticated && !(cmd->spec->flags & kNoAuth)) {
-    reject_command(cmd, reply, err::kNoAuth);
+    reject_command(cmd, reply, err::kNoAuth, &c);
+    return;
+  }
+  // Over maxmemory: inside MULTI the refusal fails the transaction (&c), and EXEC is
+  // judged by the commands it queued.
+  if (config_.maxmemory > 0 && reject_for_memory(*cmd, cmd->spec->flags, c.multi != nullptr,
+                                                 c.multi ? c.multi->cmd_flags : 0)) {
+    reject_command(cmd, reply, err::kOom, &c);
+    return;
+  }
+  // RESP2 subscriber mode: the connection carries messages, so only the commands that
+  // manage subscriptions are understood (RESP3 tells pushes apart and allows everything).
+  if (c.subs.pubsub_mode() && c.resp_version() == 2 && !subscriber_mode_allows(cmd->full_name)) {
+    reject_command(cmd, reply,
+                   "ERR Can't execute '" + cmd->full_name +
+                       "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+                       "allowed in this context",
+                   &c);
+    return;
+  }
+  if (c.multi && !(cmd->spec->flags & kNotQueued)) {
+    queue_command(c, *cmd, argv);
     return;
   }
   // A script is running and yields to the loop (busy.cc): only allow-busy commands run.
@@ -74,15 +96,18 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
     return;
   }
   call(c, *cmd, argv, start_us);
+  enforce_output_limits(c);
 }
 
-void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg) {
+void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c) {
   if (cmd) cmd->stats.rejected_calls++;
+  if (c && reject_in_transaction(*c, cmd, msg)) return;
   reply.error(msg);
   count_error(reply.last_error_code());
 }
 
-Command* Server::resolve_command(std::span<const std::string_view> argv, resp::Reply& reply) {
+Command* Server::resolve_command(std::span<const std::string_view> argv, resp::Reply& reply,
+                                 Client* c) {
   Command* cmd = commands_.find(argv[0]);
   if (!cmd) {
     std::string args;
@@ -93,7 +118,8 @@ Command* Server::resolve_command(std::span<const std::string_view> argv, resp::R
     }
     reject_command(nullptr, reply,
                    "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
-                       "', with args beginning with: " + args);
+                       "', with args beginning with: " + args,
+                   c);
     return nullptr;
   }
   if (!cmd->subcommands.empty() && argv.size() >= 2) {
@@ -105,7 +131,8 @@ Command* Server::resolve_command(std::span<const std::string_view> argv, resp::R
                      [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
       reject_command(cmd, reply,
                      "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
-                         upper + " HELP.");
+                         upper + " HELP.",
+                     c);
       return nullptr;
     }
     cmd = sub;
@@ -113,8 +140,8 @@ Command* Server::resolve_command(std::span<const std::string_view> argv, resp::R
   const int arity = cmd->spec->arity;
   const int argc = static_cast<int>(argv.size());
   if ((arity > 0 && arity != argc) || (arity < 0 && argc < -arity)) {
-    reject_command(cmd, reply,
-                   "ERR wrong number of arguments for '" + cmd->full_name + "' command");
+    reject_command(cmd, reply, "ERR wrong number of arguments for '" + cmd->full_name + "' command",
+                   c);
     return nullptr;
   }
   return cmd;
@@ -125,13 +152,18 @@ void Server::call(Client& c, Command& cmd, std::span<const std::string_view> arg
   resp::Reply& reply = c.reply();
   c.last_command = cmd.full_name;
   CommandContext ctx{*this, c, argv, reply, *dbs_[static_cast<size_t>(c.db_index)], now_ms_, &cmd};
-  uint64_t errors_before = reply.error_count();
+  const uint64_t errors_before = reply.error_count();
+  const uint64_t nested_before = c.nested_errors;
   call_depth_++;
   cmd.spec->handler(ctx);
   call_depth_--;
   clock_us_ = wall_us();
+  // Errors of the commands this one ran for c (EXEC's queue) were counted by their own
+  // calls: as Redis, EXEC fails only by an error of its own.
+  const uint64_t nested = c.nested_errors - nested_before;
   // A command that parked its client is counted when it is finally served (as Redis).
-  if (!c.blocked) account_call(cmd, clock_us_ - start_us, reply, errors_before);
+  if (!c.blocked) account_call(cmd, clock_us_ - start_us, reply, errors_before + nested);
+  if (call_depth_ > 0) c.nested_errors = nested_before + (reply.error_count() - errors_before);
   // Inside EXEC or a script the wake-ups wait for the end of the outermost call, so a
   // woken client sees the transaction's or script's writes whole.
   if (call_depth_ == 0 && !ready_keys_.empty()) serve_ready_keys();

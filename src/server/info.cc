@@ -112,11 +112,14 @@ struct SectionSet {
 MemoryOverhead Server::memory_overhead() {
   MemoryOverhead mh;
   mh.alloc = memory_stats();
-  const size_t used = mh.alloc.allocated;
+  mh.used = used_memory();
+  const size_t used = mh.used;
   stats_.peak_memory = std::max(stats_.peak_memory, used);
   mh.peak = stats_.peak_memory;
   mh.startup = startup_memory_;
-  for (auto& [id, c] : clients_) mh.clients_normal += c->query.capacity() + c->out().allocated();
+  for (auto& [id, c] : clients_)
+    mh.clients_normal +=
+        c->query.capacity() + c->out().allocated() + (c->multi ? c->multi->memory() : 0);
   if (script_host_) {
     const ScriptMemory sm = script_host_->memory();
     mh.lua_caches = sm.scripts_eval;
@@ -203,7 +206,7 @@ std::string Server::info(std::span<const std::string_view> sections) {
         static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
     auto d = [](size_t v) { return static_cast<double>(v); };
     char perc[32];
-    w.human("used_memory", m.allocated);
+    w.human("used_memory", mh.used);
     w.human("used_memory_rss", m.rss);
     w.human("used_memory_peak", mh.peak);
     std::snprintf(perc, sizeof(perc), "%.2f%%", mh.peak_perc);
@@ -238,8 +241,9 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.i("allocator_rss_bytes", static_cast<int64_t>(m.resident) - static_cast<int64_t>(m.active));
     w.f("rss_overhead_ratio", ratio(d(m.rss), d(m.resident)));
     w.i("rss_overhead_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.resident));
-    w.f("mem_fragmentation_ratio", ratio(d(m.rss), d(m.allocated)));
-    w.i("mem_fragmentation_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.allocated));
+    w.f("mem_fragmentation_ratio", ratio(d(m.rss), d(mh.used)));
+    w.i("mem_fragmentation_bytes", static_cast<int64_t>(m.rss) - static_cast<int64_t>(mh.used));
+    // No replica output or AOF buffers exist to leave out of the maxmemory comparison.
     w("mem_not_counted_for_evict", "0");
     w("mem_replication_backlog", "0");
     w("mem_total_replication_buffers", "0");
@@ -315,28 +319,27 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.f("expired_stale_perc", ks.expired_stale_perc * 100);
     w.u("expired_time_cap_reached_count", ks.expired_time_cap_reached_count);
     w("expire_cycle_cpu_milliseconds", "0");
-    w("evicted_keys", "0");
+    w.u("evicted_keys", stats_.evicted_keys);
     w("evicted_clients", "0");
-    w("total_eviction_exceeded_time", "0");
-    w("current_eviction_exceeded_time", "0");
+    const uint64_t exceeded_us =
+        stats_.eviction_exceeded_since_us
+            ? static_cast<uint64_t>(mono_us() - stats_.eviction_exceeded_since_us)
+            : 0;
+    w.u("total_eviction_exceeded_time", (stats_.eviction_exceeded_us + exceeded_us) / 1000);
+    w.u("current_eviction_exceeded_time", exceeded_us / 1000);
     w.u("keyspace_hits", ks.keyspace_hits);
     w.u("keyspace_misses", ks.keyspace_misses);
-    static constexpr std::string_view kZeros[] = {"pubsub_channels",
-                                                  "pubsub_patterns",
-                                                  "pubsubshard_channels",
-                                                  "latest_fork_usec",
-                                                  "total_forks",
-                                                  "migrate_cached_sockets",
-                                                  "slave_expires_tracked_keys",
-                                                  "active_defrag_hits",
-                                                  "active_defrag_misses",
-                                                  "active_defrag_key_hits",
-                                                  "active_defrag_key_misses",
-                                                  "total_active_defrag_time",
-                                                  "current_active_defrag_time",
-                                                  "tracking_total_keys",
-                                                  "tracking_total_items",
-                                                  "tracking_total_prefixes"};
+    w.u("pubsub_channels", pubsub_.size(PubSub::kChannel));
+    w.u("pubsub_patterns", pubsub_.size(PubSub::kPattern));
+    w.u("pubsubshard_channels", pubsub_.size(PubSub::kShard));
+    static constexpr std::string_view kZeros[] = {
+        "latest_fork_usec",         "total_forks",
+        "migrate_cached_sockets",   "slave_expires_tracked_keys",
+        "active_defrag_hits",       "active_defrag_misses",
+        "active_defrag_key_hits",   "active_defrag_key_misses",
+        "total_active_defrag_time", "current_active_defrag_time",
+        "tracking_total_keys",      "tracking_total_items",
+        "tracking_total_prefixes"};
     for (auto k : kZeros) w(k, "0");
     w.u("unexpected_error_replies", stats_.unexpected_error_replies);
     w.u("total_error_replies", stats_.total_error_replies);

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "net/socket.h"
+#include "server/notify.h"
 #include "util/clock.h"
 #include "util/hash.h"
 #include "util/log.h"
@@ -119,7 +120,7 @@ double RateSampler::rate() const {
   return sum / kSamples;
 }
 
-Server::Server(Config config) : config_(std::move(config)) {
+Server::Server(Config config) : config_(std::move(config)), watches_(config_.databases) {
   now_ms_ = wall_ms();
   start_time_ms_ = now_ms_;
   last_save_time_ = now_ms_ / 1000;
@@ -128,14 +129,24 @@ Server::Server(Config config) : config_(std::move(config)) {
   hash_set_seed((static_cast<uint64_t>(rd()) << 32) | rd());
   free_policy_.worker = &lazy_free_;
   on_config_changed("lazyfree-lazy-server-del");
+  configure_output_limits();
+  apply_eviction_config();
   for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
     dbs_.back()->set_free_policy(&free_policy_);
-    dbs_.back()->set_key_added_hook(
-        [this](store::Db& db, const store::Entry& e) { on_key_added(db, e); });
+    dbs_.back()->set_access_policy(&access_policy_);
+    dbs_.back()->set_key_added_hook([this](store::Db& db, const store::Entry& e, bool created) {
+      on_key_added(db, e, created);
+    });
+    dbs_.back()->set_expired_hook(
+        [this](store::Db& db, std::string_view key) { key_expired(db, key); });
+    dbs_.back()->set_key_miss_hook([this](store::Db& db, std::string_view key) {
+      notify_keyspace_event(kNotifyKeyMiss, "keymiss", key, db.id());
+    });
   }
   blocking_keys_.resize(dbs_.size());
   blocked_in_db_.resize(dbs_.size());
+  for (int i = 0; i < config_.databases; i++) update_db_hooks(i);
 }
 
 Server::~Server() {
@@ -217,7 +228,12 @@ bool Server::start(std::string* err) {
   loop_->add_timer(1, [this] { return cron(); });
   start_io_threads();
   // Redis's used_memory_startup: what the server costs before any data or client.
-  startup_memory_ = memory_stats().allocated;
+  startup_memory_ = used_memory();
+  if (config_.maxmemory > 0 && config_.maxmemory < 1024 * 1024)
+    LOG_WARNING(
+        "WARNING: You specified a maxmemory value that is less than 1MB (current value is %llu "
+        "bytes). Are you sure this is what you really want?",
+        static_cast<unsigned long long>(config_.maxmemory));
   return true;
 }
 
@@ -307,6 +323,8 @@ void Server::free_client(uint64_t id) {
   if (it == clients_.end()) return;
   Client* c = it->second.get();
   if (c->blocked) unpark(*c);
+  if (c->subs.total() != 0) pubsub_.unsubscribe_all(c->subs);
+  unwatch_all(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
   clients_.erase(it);
@@ -368,16 +386,17 @@ int64_t Server::cron() {
   if (config_.timeout > 0) {
     int64_t limit_ms = static_cast<int64_t>(config_.timeout) * 1000;
     for (auto& [id, c] : clients_) {
-      // A blocked client is waiting for us, not idle: its own timeout governs it (Redis).
-      if (now_ms_ - c->last_interaction_ms > limit_ms && !c->has_pending_output() && !c->blocked) {
+      // A blocked client is waiting for us, not idle: its own timeout governs it; so is a
+      // subscriber, waiting for messages (Redis).
+      if (now_ms_ - c->last_interaction_ms > limit_ms && !c->has_pending_output() && !c->blocked &&
+          !c->subs.pubsub_mode()) {
         LOG_VERBOSE("Closing idle client");
         kill_client(*c);
       }
     }
   }
   // The peak is sampled here rather than per allocation: cheap and close enough.
-  if ((cron_loops_ & 7) == 0)
-    stats_.peak_memory = std::max(stats_.peak_memory, memory_stats().allocated);
+  if ((cron_loops_ & 7) == 0) stats_.peak_memory = std::max(stats_.peak_memory, used_memory());
   int hz = config_.hz > 0 ? config_.hz : 1;
   return 1000 / hz;
 }
@@ -388,6 +407,22 @@ void Server::on_config_changed(std::string_view name) {
     free_policy_.expire = config_.lazyfree_lazy_expire;
     return;
   }
+  if (name == "maxmemory-policy" || name.starts_with("lfu-")) apply_eviction_config();
+  if (name == "maxmemory") {
+    // With the limit gone this only closes the time counted over it (Redis keeps counting).
+    const size_t used = used_memory();
+    if (config_.maxmemory > 0 && static_cast<size_t>(config_.maxmemory) < used)
+      LOG_WARNING(
+          "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the current "
+          "memory usage (%zu). This will result in key eviction and/or the inability to accept "
+          "new write commands depending on the maxmemory-policy.",
+          static_cast<unsigned long long>(config_.maxmemory), used);
+    perform_evictions();
+    if (config_.maxmemory == 0) out_of_memory_ = false;
+  }
+  if (name == "client-output-buffer-limit") configure_output_limits();
+  if (name == "notify-keyspace-events")
+    for (int i = 0; i < db_count(); i++) update_db_hooks(i);
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);
   if (name == "io-batch-wait-us" || name == "io-batch-min-cpu")
     loop_->set_batch_wait_us(batch_wait_us(), config_.io_batch_min_cpu);

@@ -26,8 +26,10 @@
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/pubsub.h"
 #include "server/script_host.h"
 #include "store/db.h"
+#include "store/evict.h"
 #include "util/fan_out.h"
 #include "util/memory.h"
 
@@ -50,13 +52,19 @@ struct ServerStats {
   uint64_t io_threaded_writes_processed = 0;
   std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
+  uint64_t evicted_keys = 0;
+  // Time spent over maxmemory: closed stretches, and the start of the open one (mono_us, 0
+  // when within the limit).
+  uint64_t eviction_exceeded_us = 0;
+  int64_t eviction_exceeded_since_us = 0;
 };
 
 // Where the used memory goes, as Redis's getMemoryOverheadData splits it: shared by INFO
 // memory and MEMORY STATS / DOCTOR so they always agree.
 struct MemoryOverhead {
+  size_t used = 0;            // used_memory(): live bytes, Redis's used_memory
   MemoryStats alloc;          // the allocator's figures when taken
-  size_t peak = 0;            // highest alloc.allocated seen
+  size_t peak = 0;            // highest `used` seen
   size_t startup = 0;         // allocated when the server started serving
   size_t clients_normal = 0;  // query and reply buffers of every client
   size_t lua_caches = 0;      // cached EVAL scripts (ScriptMemory::scripts_eval)
@@ -101,17 +109,21 @@ class Server {
   void read_from_client(Client& c);
   void write_to_client(Client& c);
 
-  // Runs one parsed command for c.
+  // Runs one parsed command for c (or queues it, inside MULTI).
   void execute(Client& c, std::span<const std::string_view> argv);
   // The command argv names (subcommand resolved), arity checked; null after replying
-  // the error (unknown command or subcommand, wrong number of arguments).
-  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply);
+  // the error (unknown command or subcommand, wrong number of arguments). c: the client
+  // it was sent by, whose transaction a rejection fails (see reject_command).
+  Command* resolve_command(std::span<const std::string_view> argv, resp::Reply& reply,
+                           Client* c = nullptr);
   // Runs a resolved command's handler for c as one call: command statistics, and the
   // blocked clients its writes made ready are served after the outermost call (EXEC
   // and scripts call() their commands from inside a call). start_us: when it began.
   void call(Client& c, Command& cmd, std::span<const std::string_view> argv, int64_t start_us);
-  // Replies msg as the rejection of cmd (null: unknown command), counting it.
-  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg);
+  // Replies msg as the rejection of cmd (null: unknown command), counting it. With the
+  // client given, as Redis's rejectCommand: inside MULTI the transaction is failed (EXEC
+  // will answer EXECABORT), and a rejected EXEC discards it with an EXECABORT naming msg.
+  void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c = nullptr);
   // Commands running now: 0 between commands, 2 or more inside EXEC or a script.
   int call_depth() const { return call_depth_; }
 
@@ -156,8 +168,13 @@ class Server {
 
   // Blocking commands (blocking.h). A handler with nothing to serve parks its client on
   // keys: woken when one of them comes to hold `waits_for`, or after timeout_ms (0: never).
+  // Inside EXEC (or a script: Client::deny_blocking) it answers at once as Redis 7.0
+  // does there instead: a null array, or a null bulk for `denied` kNull (BLMOVE,
+  // BRPOPLPUSH).
+  enum class DeniedReply { kNullArray, kNull };
   void block_client(CommandContext& ctx, std::span<const std::string_view> keys,
-                    store::ObjType waits_for, int64_t timeout_ms);
+                    store::ObjType waits_for, int64_t timeout_ms,
+                    DeniedReply denied = DeniedReply::kNullArray);
   // CLIENT UNBLOCK: answers the parked command as a timeout, or with an UNBLOCKED error.
   // False when c is not blocked.
   bool unblock_client(Client& c, bool with_error);
@@ -166,17 +183,63 @@ class Server {
   void signal_blocked_keys_in_db(int db);
 
   // Keyspace changes (notify.h). Handlers report through CommandContext::key_modified.
-  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for.
-  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db);
-  // WATCH: marks the transactions watching key in db as failed (multi.cc).
-  void signal_modified_key(int db, std::string_view key);
+  // Publishes the keyspace/keyevent notifications notify-keyspace-events asks for; one
+  // test when it asks for none of klass (the default: none at all).
+  void notify_keyspace_event(unsigned klass, std::string_view event, std::string_view key, int db) {
+    if (config_.notify_keyspace_flags & klass) publish_keyspace_event(event, key, db);
+  }
+  // WATCH: marks the transactions watching key in db as failed (multi.cc). Runs on every
+  // write: one branch when nobody watches.
+  void signal_modified_key(int db, std::string_view key) {
+    if (!watches_.empty()) touch_watched_key(db, key);
+  }
+  // FLUSHDB (db) and FLUSHALL (-1), before emptying: fails the transactions watching
+  // keys that exist there. SWAPDB a b, before swapping: those watching a key present in
+  // either db's contents.
+  void signal_flushed_db(int db);
+  void signal_swapped_dbs(int a, int b);
   // Changes since start (Redis's server.dirty): INFO rdb_changes_since_last_save.
   uint64_t dirty() const { return dirty_; }
   void add_dirty(uint64_t n) { dirty_ += n; }
 
+  // Transactions (multi.cc; the commands are in commands/transaction.cc).
+  void watch_key(Client& c, std::string_view key);  // in c's db
+  void unwatch_all(Client& c);
+  // Whether a key c watches, alive when WATCHed, has expired since (EXEC then fails).
+  bool watched_key_expired(const Client& c);
+  // Leaves MULTI (queued commands dropped) and unwatches everything: EXEC, DISCARD, RESET.
+  void discard_transaction(Client& c);
+  const WatchIndex& watches() const { return watches_; }
+  // maxmemory (evict.cc). Before each command while maxmemory > 0: evicts keys by
+  // maxmemory-policy until used_memory() is back under the limit (or the time budget of
+  // maxmemory-eviction-tenacity runs out: a timer carries on). True when cmd must be refused
+  // with -OOM instead: memory is still over and cmd may grow it (kDenyOom in flags: its
+  // row's, or what a script declares for EVAL/FCALL). For a client inside MULTI
+  // (in_multi), as Redis: everything but EXEC, DISCARD, QUIT and RESET is refused (queuing
+  // alone grows memory), and EXEC is judged by the flags of the commands it queued
+  // (queued_flags), not its own.
+  bool reject_for_memory(const Command& cmd, uint32_t flags, bool in_multi = false,
+                         uint32_t queued_flags = 0);
+  // Whether the last top-level command found memory over the limit with nothing left to
+  // evict: a script decides by it whether its first write may run (Redis's script_oom).
+  bool out_of_memory() const { return out_of_memory_; }
+
   // Pub/Sub (pubsub.cc): delivers message to the subscribers of channel and of the
   // patterns matching it; returns how many clients received it.
   size_t publish(std::string_view channel, std::string_view message);
+  // SPUBLISH: to the subscribers of a shard channel (patterns do not apply).
+  size_t publish_shard(std::string_view channel, std::string_view message);
+  PubSub& pubsub() { return pubsub_; }
+  const PubSub& pubsub() const { return pubsub_; }
+
+  // client-output-buffer-limit (output_limits.cc): closes c when its pending output broke
+  // its class's limit. Costs a compare until the buffer passes the class's smallest limit.
+  void enforce_output_limits(Client& c) {
+    if (c.out().bytes() >= obuf_watch_[c.subs.pubsub_mode()] || c.obuf_soft_since_ms != 0)
+      check_output_limits(c);
+  }
+  // Re-reads the limits from the config (start-up, CONFIG SET).
+  void configure_output_limits();
 
   // The scripting engine (script/, installed by main or on first use by commands/).
   ScriptHost* script_host() { return script_host_.get(); }
@@ -206,6 +269,8 @@ class Server {
   bool fan_out_worthwhile(size_t clients) const;
   void start_io_threads();
   void queue_write(Client& c);
+  size_t deliver(PubSub::Kind kind, std::string_view channel, std::string_view message);
+  void check_output_limits(Client& c);
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
@@ -215,14 +280,31 @@ class Server {
   void free_client(uint64_t id);
   void free_closing_clients();
   bool listen_all(std::string* err);
+  // Transactions (multi.cc).
+  void queue_command(Client& c, Command& cmd, std::span<const std::string_view> argv);
+  bool reject_in_transaction(Client& c, Command* cmd, std::string_view msg);
+  void touch_watched_key(int db, std::string_view key);
+  void on_key_expired(int db, std::string_view key);
   // Blocking (blocking.cc).
-  void on_key_added(store::Db& db, const store::Entry& e);
+  void on_key_added(store::Db& db, const store::Entry& e, bool created);
   void serve_ready_keys();
   void rerun_blocked(Client& c);
   void unpark(Client& c);
   void arm_block_timer();
   void expire_block_timeouts();
   void process_unblocked_clients();
+  // Notifications (notify.cc).
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  // Db's expired hook: "expired", then WATCH sees the key change (it is as good as gone).
+  void key_expired(store::Db& db, std::string_view key);
+  // Switches each db's key-added and key-miss hooks on only while someone needs them:
+  // blocked clients in that db, or the n / m notification classes.
+  void update_db_hooks(int db);
+  // Eviction (evict.cc).
+  enum class EvictResult { kOk, kRunning, kFail };
+  EvictResult perform_evictions();
+  bool pick_eviction_victim(int* db);
+  void apply_eviction_config();
 
   Config config_;
   std::unique_ptr<net::Reactor> loop_;
@@ -238,6 +320,7 @@ class Server {
   store::LazyFree lazy_free_;
   store::FreePolicy free_policy_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
+  WatchIndex watches_;  // WATCHed keys of every client, by db
   // Blocked clients by db and key, in the order they blocked.
   std::vector<std::map<std::string, std::list<Client*>, std::less<>>> blocking_keys_;
   std::vector<size_t> blocked_in_db_;
@@ -249,7 +332,21 @@ class Server {
   std::vector<uint64_t> unblocked_clients_;  // to resume their pending input
   size_t blocked_count_ = 0;
   bool serving_ready_keys_ = false;
+  PubSub pubsub_;
+  struct OutputLimit {
+    size_t hard = 0, soft = 0;
+    int64_t soft_seconds = 0;
+  };
+  OutputLimit obuf_limits_[2];                   // normal, pubsub clients
+  size_t obuf_watch_[2] = {SIZE_MAX, SIZE_MAX};  // smallest non-zero limit of each
   store::KeyspaceStats keyspace_stats_;
+  store::AccessPolicy access_policy_;  // LRU or LFU bits in every entry (maxmemory-policy)
+  store::EvictPolicy evict_policy_ = store::EvictPolicy::kNoEviction;
+  store::EvictionPool eviction_pool_;
+  std::string eviction_key_;       // the key being evicted (capacity reused)
+  unsigned eviction_next_db_ = 0;  // random policies visit the dbs in turn
+  uint64_t eviction_timer_ = 0;    // evicting from the loop after a time-limited pass
+  bool out_of_memory_ = false;
   ServerStats stats_;
   CommandTable commands_;
   RateSampler ops_sampler_, input_sampler_, output_sampler_;

@@ -7,8 +7,16 @@
 
 namespace rkv::store {
 
+namespace {
+const AccessPolicy kLruAccess;
+}
+
 Db::Db(int id, const int64_t* now_ms, KeyspaceStats* stats)
-    : id_(id), now_ms_(now_ms), stats_(stats), rng_(static_cast<uint64_t>(id) * 7919 + 17) {}
+    : id_(id),
+      now_ms_(now_ms),
+      stats_(stats),
+      rng_(static_cast<uint64_t>(id) * 7919 + 17),
+      access_(&kLruAccess) {}
 
 Db::~Db() {
   clear();
@@ -35,12 +43,14 @@ Entry* Db::lookup(std::string_view key) {
   return e;
 }
 
-Entry* Db::lookup_read_notouch(std::string_view key) {
+Entry* Db::lookup_read_notouch(std::string_view key, bool report_miss) {
   Entry* e = lookup(key);
-  if (e)
+  if (e) {
     stats_->keyspace_hits++;
-  else
+  } else {
     stats_->keyspace_misses++;
+    if (key_miss_enabled_ && report_miss) key_miss_hook_(*this, key);
+  }
   return e;
 }
 
@@ -57,9 +67,13 @@ Entry* Db::lookup_write(std::string_view key) {
 }
 
 void Db::add(Entry* e) {
-  touch(e);
+  stamp_new(e);
+  add_moved(e);
+}
+
+void Db::add_moved(Entry* e) {
   keys_.insert(e);
-  key_added(e);
+  key_added(e, true);
 }
 
 void Db::free_entry(Entry* e, bool lazy) {
@@ -72,26 +86,33 @@ void Db::free_entry(Entry* e, bool lazy) {
 }
 
 void Db::set(Entry* e, bool keep_ttl) {
-  touch(e);
   Entry* old = keys_.find(e->key());
+  // As Redis's setKey looks the key up first: an expired value is expired (and reported)
+  // before the new one arrives as a new key.
+  if (old && is_expired(old)) {
+    expire_now(old);
+    old = nullptr;
+  }
   if (!old) {
+    stamp_new(e);
     keys_.insert(e);
-    key_added(e);
+    key_added(e, true);
     return;
   }
   // A key that changes type (a list stored over a string) is news to a blocked client.
   const bool retyped = old->type() != e->type();
+  stamp_replacement(old, e);
   if (keep_ttl) {
     replace(old, e);
   } else {
     keys_.replace(old, e);
     free_entry(old, free_policy_ && free_policy_->server_del);
   }
-  if (retyped) key_added(e);
+  if (retyped) key_added(e, false);
 }
 
 void Db::replace(Entry* old_entry, Entry* fresh) {
-  touch(fresh);
+  stamp_replacement(old_entry, fresh);
   keys_.replace(old_entry, fresh);
   if (old_entry->has_expire()) {
     ExpireNode* n = expires_.erase(old_entry);
@@ -192,6 +213,12 @@ Entry* Db::random_entry() {
     if (!e || !is_expired(e)) return e;
     expire_now(e);
   }
+}
+
+Entry* Db::random_key(bool volatile_only) {
+  if (!volatile_only) return keys_.random_node(rng_);
+  ExpireNode* n = expires_.random_node(rng_);
+  return n ? n->entry : nullptr;
 }
 
 Db::ExpireCycle Db::active_expire(int64_t deadline_us, size_t keys_per_round) {

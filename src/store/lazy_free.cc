@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "util/memory.h"
+
 namespace rkv::store {
 
 LazyFree::LazyFree() : thread_([this] { work(); }) {}
@@ -30,6 +32,7 @@ void LazyFree::drain() {
 }
 
 void LazyFree::work() {
+  const CountedThread counted;  // what it frees leaves used_memory()
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/clock.h"
+#include "util/memory.h"
 
 namespace rkv {
 namespace {
@@ -78,6 +79,7 @@ void FanOut::run_share(int index) {
 }
 
 void FanOut::helper_main(Helper& self, int index) {
+  const CountedThread counted;  // query buffers grow and shrink on helpers too
   uint32_t seen = 0;
   for (;;) {
     auto changed = [&] { return self.batch.load() != seen; };

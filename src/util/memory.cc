@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 #ifdef RKV_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -41,6 +43,81 @@ size_t read_rss() {
   return n == 2 ? pages_rss * static_cast<size_t>(sysconf(_SC_PAGESIZE)) : 0;
 }
 }  // namespace
+
+#ifdef RKV_HAVE_JEMALLOC
+namespace {
+// The counted threads' jemalloc counters. A slot is claimed and released under the mutex;
+// used_memory() reads slots [0, g_slots_end) without it (see CountedThread's REQUIRES).
+constexpr int kMaxCountedThreads = 256;
+struct CounterSlot {
+  std::atomic<const uint64_t*> allocated{nullptr};
+  std::atomic<const uint64_t*> deallocated{nullptr};
+};
+CounterSlot g_slots[kMaxCountedThreads];
+std::atomic<int> g_slots_end{0};
+std::atomic<int64_t> g_ended_balance{0};  // what threads that ended left allocated
+std::mutex g_slots_mu;
+
+// jemalloc writes its thread's counters with plain stores; an aligned 8-byte load sees
+// either the old or the new value, and the atomic_ref keeps the compiler from caching it.
+uint64_t read_counter(const uint64_t* p) {
+  return std::atomic_ref<uint64_t>(*const_cast<uint64_t*>(p)).load(std::memory_order_relaxed);
+}
+
+int64_t thread_balance(const uint64_t* allocated, const uint64_t* deallocated) {
+  return static_cast<int64_t>(read_counter(allocated) - read_counter(deallocated));
+}
+
+// The process's first thread (it runs static initialisation) is counted from the start.
+const CountedThread g_first_thread;
+}  // namespace
+
+CountedThread::CountedThread() {
+  uint64_t* allocated = nullptr;
+  uint64_t* deallocated = nullptr;
+  size_t sz = sizeof(allocated);
+  if (mallctl("thread.allocatedp", &allocated, &sz, nullptr, 0) != 0 ||
+      mallctl("thread.deallocatedp", &deallocated, &sz, nullptr, 0) != 0)
+    return;
+  std::lock_guard lock(g_slots_mu);
+  for (int i = 0; i < kMaxCountedThreads; i++) {
+    if (g_slots[i].allocated.load(std::memory_order_relaxed)) continue;
+    g_slots[i].deallocated.store(deallocated, std::memory_order_relaxed);
+    g_slots[i].allocated.store(allocated, std::memory_order_release);
+    if (i >= g_slots_end.load(std::memory_order_relaxed))
+      g_slots_end.store(i + 1, std::memory_order_release);
+    slot_ = i;
+    return;
+  }
+}
+
+CountedThread::~CountedThread() {
+  if (slot_ < 0) return;
+  std::lock_guard lock(g_slots_mu);
+  CounterSlot& s = g_slots[slot_];
+  g_ended_balance.fetch_add(thread_balance(s.allocated.load(), s.deallocated.load()));
+  s.allocated.store(nullptr, std::memory_order_release);
+}
+
+size_t used_memory() {
+  int64_t total = g_ended_balance.load(std::memory_order_relaxed);
+  const int end = g_slots_end.load(std::memory_order_acquire);
+  for (int i = 0; i < end; i++) {
+    const uint64_t* allocated = g_slots[i].allocated.load(std::memory_order_acquire);
+    if (allocated) total += thread_balance(allocated, g_slots[i].deallocated.load());
+  }
+  total += static_cast<int64_t>(g_mapped_bytes.load(std::memory_order_relaxed));
+  return total > 0 ? static_cast<size_t>(total) : 0;
+}
+#else
+CountedThread::CountedThread() = default;
+CountedThread::~CountedThread() = default;
+
+size_t used_memory() {
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd + g_mapped_bytes.load(std::memory_order_relaxed);
+}
+#endif
 
 MemoryStats memory_stats() {
   MemoryStats s;

@@ -4,7 +4,10 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "store/list.h"
 
 namespace rkv::store {
 namespace {
@@ -87,6 +90,51 @@ TEST_F(DbTest, LazyExpiryOnLookup) {
   EXPECT_EQ(db_.size(), 1u);
   EXPECT_EQ(stats_.expired_keys, 2u);
   EXPECT_NE(db_.lookup_read("p"), nullptr);
+}
+
+TEST_F(DbTest, KeyAddedHookReportsCreationAndRetyping) {
+  std::vector<std::pair<std::string, bool>> added;
+  db_.set_key_added_hook([&](Db& db, const Entry& e, bool created) {
+    EXPECT_EQ(&db, &db_);
+    added.emplace_back(std::string(e.key()), created);
+  });
+  put("off", "v");  // the hook is off until enabled
+  EXPECT_TRUE(added.empty());
+  db_.enable_key_added_hook(true);
+  db_.add(Entry::make_string("a", "1"));
+  put("b", "1");
+  put("b", "2");                      // an overwrite of the same type: nothing
+  db_.set(list::create("b"), false);  // a type change: news to waiters, but no new key
+  // set over an expired key: it is expired first, then the value arrives as a new key.
+  std::vector<std::string> expired;
+  db_.set_expired_hook([&](Db&, std::string_view key) { expired.emplace_back(key); });
+  put_volatile("c", "v", now_ + 10);
+  now_ += 11;
+  put("c", "fresh");
+  EXPECT_EQ(expired, std::vector<std::string>{"c"});
+  EXPECT_EQ(added, (std::vector<std::pair<std::string, bool>>{
+                       {"a", true}, {"b", true}, {"b", false}, {"c", true}, {"c", true}}));
+  db_.enable_key_added_hook(false);
+  put("d", "v");
+  EXPECT_EQ(added.size(), 5u);
+}
+
+TEST_F(DbTest, KeyMissHookOnReadMissesOnly) {
+  std::vector<std::string> missed;
+  db_.set_key_miss_hook([&](Db&, std::string_view key) { missed.emplace_back(key); });
+  EXPECT_EQ(db_.lookup_read("m0"), nullptr);  // off until enabled
+  db_.enable_key_miss_hook(true);
+  put("here", "v");
+  EXPECT_NE(db_.lookup_read("here"), nullptr);
+  EXPECT_EQ(db_.lookup_read("m1"), nullptr);
+  EXPECT_EQ(db_.lookup_read_notouch("m2"), nullptr);
+  EXPECT_EQ(db_.lookup_read_notouch("m3", /*report_miss=*/false), nullptr);
+  EXPECT_EQ(db_.lookup_write("m4"), nullptr);
+  // An expired key is a miss too, once expired.
+  put_volatile("gone", "v", now_ - 1);
+  EXPECT_EQ(db_.lookup_read("gone"), nullptr);
+  EXPECT_EQ(missed, (std::vector<std::string>{"m1", "m2", "gone"}));
+  EXPECT_EQ(stats_.keyspace_misses, 5u);  // report_miss=false still counts the miss
 }
 
 TEST_F(DbTest, SetDropsOrKeepsTtl) {
