@@ -86,13 +86,15 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
                    &c);
     return;
   }
-  if (c.multi && !(cmd->spec->flags & kNotQueued)) {
-    queue_command(c, *cmd, argv);
+  // A script is running and yields to the loop (busy.cc): only allow-busy commands run
+  // or are queued; inside MULTI a refusal fails the transaction, as Redis checks this
+  // before queuing.
+  if (busy_caller_ && !(cmd->spec->flags & kAllowBusy)) {
+    reject_command(cmd, reply, busy_error_, &c);
     return;
   }
-  // A script is running and yields to the loop (busy.cc): only allow-busy commands run.
-  if (busy_caller_ && !(cmd->spec->flags & kAllowBusy)) {
-    reject_command(cmd, reply, busy_error_);
+  if (c.multi && !(cmd->spec->flags & kNotQueued)) {
+    queue_command(c, *cmd, argv);
     return;
   }
   call(c, *cmd, argv, start_us);

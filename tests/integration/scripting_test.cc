@@ -427,6 +427,35 @@ TEST_P(ScriptingTest, BusyScriptIsKilledWhileOthersGetBusy) {
   EXPECT_NE(server().log().find("Slow script detected"), std::string::npos);
 }
 
+TEST_P(ScriptingTest, BusyRefusalsInsideMultiFailTheTransaction) {
+  set_threshold_ms(100);
+  Conn runner(port());
+  send(runner, {"EVAL", kSpin, "0"});
+  Conn other(port());
+  ASSERT_TRUE(wait_busy(other));
+  const std::string busy =
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  EXPECT_EQ(str(other.cmd({"MULTI"})), "OK");  // allow-busy
+  EXPECT_EQ(str(other.cmd({"GET", "x"})), busy);
+  EXPECT_EQ(str(other.cmd({"AUTH", "foo"})), "QUEUED");  // allow-busy commands are queued
+  EXPECT_EQ(str(other.cmd({"EXEC"})), "EXECABORT Transaction discarded because of: " + busy);
+  EXPECT_EQ(str(other.cmd({"SCRIPT", "KILL"})), "OK");
+  EXPECT_TRUE(is_error(runner.read_reply(), "ERR Script killed"));
+  EXPECT_EQ(str(other.cmd({"DISCARD"})), "ERR DISCARD without MULTI");
+}
+
+TEST_P(ScriptingTest, EvalInsideMulti) {
+  EXPECT_EQ(str(conn().cmd({"MULTI"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('incr', KEYS[1])", "1", "m"})), "QUEUED");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('blmpop', 0, 1, 'q', 'left')", "0"})),
+            "QUEUED");
+  auto r = conn().cmd({"EXEC"});
+  ASSERT_EQ(r->type, REDIS_REPLY_ARRAY);
+  ASSERT_EQ(r->elements, 2u);
+  EXPECT_EQ(r->element[0]->integer, 1);
+  EXPECT_EQ(r->element[1]->type, REDIS_REPLY_NIL);
+}
+
 TEST_P(ScriptingTest, PcallCannotSwallowTheKill) {
   set_threshold_ms(100);
   Conn runner(port());
