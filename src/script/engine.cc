@@ -16,6 +16,7 @@
 #include "util/log.h"
 #include "util/numbers.h"
 #include "util/sha1.h"
+#include "util/strings.h"
 
 namespace rkv::script {
 
@@ -484,21 +485,66 @@ void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
     s = find_or_create(sha, script, ctx.reply);
     if (!s) return;
   }
+  // A script without a shebang runs by 7.0's compatibility rules: no flag checks.
   const bool compat = (s->flags & kEvalCompat) != 0;
-  if (!compat && !(s->flags & kNoWrites) && read_only) {
-    ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
-    return;
+  if (!compat && !may_run(ctx, s->flags, read_only)) return;
+  run(ctx, L_, s->ref, sha, true, read_only || (!compat && (s->flags & kNoWrites) != 0),
+      !compat && (s->flags & kAllowOom) != 0);
+}
+
+bool Engine::may_run(server::CommandContext& ctx, uint32_t flags, bool read_only) {
+  // no-writes implies allow-oom.
+  if (!(flags & (kAllowOom | kNoWrites)) && server_.config().maxmemory > 0 &&
+      server_.out_of_memory()) {
+    ctx.reply.error(
+        "OOM allow-oom flag is not set on the script, can not run it when used memory > "
+        "'maxmemory'");
+    return false;
   }
-  run(ctx, L_, s->ref, sha, true, read_only || (!compat && (s->flags & kNoWrites) != 0));
+  if (!(flags & kNoWrites) && read_only) {
+    ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+    return false;
+  }
+  return true;
+}
+
+uint32_t Engine::command_flags(std::span<const std::string_view> argv, uint32_t row_flags) const {
+  if (argv.size() < 2) return row_flags;
+  uint32_t declared = 0;
+  const std::string_view name = argv[0];
+  if (iequals(name, "fcall") || iequals(name, "fcall_ro")) {
+    const Function* f = libs_.find(argv[1]);
+    if (!f) return row_flags;
+    declared = f->flags;
+  } else if (iequals(name, "evalsha") || iequals(name, "evalsha_ro")) {
+    std::string sha(argv[1]);
+    for (char& c : sha)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    auto it = scripts_.find(sha);
+    if (it == scripts_.end()) return row_flags;
+    declared = it->second.flags;
+  } else {
+    // EVAL: the body's own shebang, cached or not.
+    size_t header;
+    if (!parse_shebang(argv[1], &declared, &header).empty()) return row_flags;
+  }
+  if (declared & kEvalCompat) return row_flags;
+  uint32_t flags =
+      row_flags & ~(server::kStale | server::kDenyOom | server::kWrite | server::kMayReplicate);
+  if (!(declared & (kAllowOom | kNoWrites))) flags |= server::kDenyOom;
+  if (!(declared & kNoWrites)) flags |= server::kWrite;
+  if (declared & kAllowStale) flags |= server::kStale;
+  return flags;
 }
 
 void Engine::run(server::CommandContext& ctx, lua_State* L, int ref, const std::string& name,
-                 bool eval_mode, bool read_only) {
+                 bool eval_mode, bool read_only, bool allow_oom) {
   Run run;
   run.caller = &ctx.client;
   run.name = &name;
   run.eval_mode = eval_mode;
   run.read_only = read_only;
+  run.allow_oom = allow_oom;
   run.argv = ctx.argv;
   client_.db_index = ctx.client.db_index;
   client_.set_resp_version(2);
@@ -722,6 +768,13 @@ bool Engine::run_command(lua_State*) {
   if ((flags & server::kWrite) && run_->read_only) {
     server_.reject_command(cmd, reply,
                            "ERR Write commands are not allowed from read-only scripts.");
+    return false;
+  }
+  // Out of memory when the script started: its first command that may grow memory is
+  // refused, unless the script declared allow-oom (after a write it has to go on).
+  if ((flags & server::kDenyOom) && !run_->allow_oom && !run_->wrote &&
+      server_.config().maxmemory > 0 && server_.out_of_memory()) {
+    server_.reject_command(cmd, reply, server::err::kOom);
     return false;
   }
   if (flags & server::kWrite) run_->wrote = true;

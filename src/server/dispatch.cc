@@ -71,8 +71,9 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   }
   // Over maxmemory: inside MULTI the refusal fails the transaction (&c), and EXEC is
   // judged by the commands it queued.
-  if (config_.maxmemory > 0 && reject_for_memory(*cmd, cmd->spec->flags, c.multi != nullptr,
-                                                 c.multi ? c.multi->cmd_flags : 0)) {
+  if (config_.maxmemory > 0 &&
+      reject_for_memory(*cmd, command_flags(*cmd, argv), c.multi != nullptr,
+                        c.multi ? c.multi->cmd_flags : 0)) {
     reject_command(cmd, reply, err::kOom, &c);
     return;
   }
@@ -99,6 +100,12 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   }
   call(c, *cmd, argv, start_us);
   enforce_output_limits(c);
+}
+
+uint32_t Server::command_flags(const Command& cmd, std::span<const std::string_view> argv) const {
+  const uint32_t flags = cmd.spec->flags;
+  return (flags & kNoMandatoryKeys) && script_host_ ? script_host_->command_flags(argv, flags)
+                                                    : flags;
 }
 
 void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c) {

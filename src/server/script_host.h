@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
 
 namespace rkv::server {
 
@@ -22,6 +25,12 @@ class ScriptHost {
  public:
   virtual ~ScriptHost() = default;
   virtual ScriptMemory memory() const = 0;
+  // The flags EVAL, EVALSHA, FCALL and their _RO forms (the rows flagged
+  // kNoMandatoryKeys) run with, given their command line: a script that declares flags
+  // (#!lua flags=..., a registered function's) replaces the row's deny-oom, write and
+  // stale flags with what it declares, as Redis's getCommandFlags.
+  virtual uint32_t command_flags(std::span<const std::string_view> argv,
+                                 uint32_t row_flags) const = 0;
 };
 
 }  // namespace rkv::server

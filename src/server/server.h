@@ -124,6 +124,9 @@ class Server {
   // client given, as Redis's rejectCommand: inside MULTI the transaction is failed (EXEC
   // will answer EXECABORT), and a rejected EXEC discards it with an EXECABORT naming msg.
   void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c = nullptr);
+  // cmd's CommandFlags for this command line: its row's, or for EVAL/FCALL what the
+  // script declares (script_host.h).
+  uint32_t command_flags(const Command& cmd, std::span<const std::string_view> argv) const;
   // Commands running now: 0 between commands, 2 or more inside EXEC or a script.
   int call_depth() const { return call_depth_; }
 

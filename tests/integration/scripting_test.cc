@@ -456,6 +456,28 @@ TEST_P(ScriptingTest, EvalInsideMulti) {
   EXPECT_EQ(r->element[1]->type, REDIS_REPLY_NIL);
 }
 
+TEST_P(ScriptingTest, OutOfMemoryScriptsFollowTheirDeclaredFlags) {
+  conn().cmd({"FUNCTION", "LOAD",
+              "#!lua name=oom\nredis.register_function{function_name='grow', callback="
+              "function(keys) return redis.call('set', keys[1], 'v') end, flags={'allow-oom'}}"});
+  ASSERT_EQ(str(conn().cmd({"CONFIG", "SET", "maxmemory", "1"})), "OK");
+  const std::string oom = "OOM command not allowed when used memory > 'maxmemory'.";
+  // No shebang: the script runs, its first write is refused.
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('set', 'a', 'b')", "0"})).substr(0, 62),
+            oom + " script");
+  EXPECT_EQ(conn().cmd({"EVAL", "return redis.call('get', 'a')", "0"})->type, REDIS_REPLY_NIL);
+  // A shebang without allow-oom or no-writes: refused before it runs.
+  EXPECT_EQ(str(conn().cmd({"EVAL", "#!lua\nreturn 1", "0"})), oom);
+  EXPECT_EQ(
+      str(conn().cmd({"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'a', 'b')", "0"})),
+      "OK");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'a')", "0"})),
+            "b");
+  EXPECT_EQ(str(conn().cmd({"FCALL", "grow", "1", "k"})), "OK");
+  ASSERT_EQ(str(conn().cmd({"CONFIG", "SET", "maxmemory", "0"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('set', 'a', 'c')", "0"})), "OK");
+}
+
 TEST_P(ScriptingTest, PcallCannotSwallowTheKill) {
   set_threshold_ms(100);
   Conn runner(port());
