@@ -416,35 +416,6 @@ server::ScriptMemory Engine::memory() const {
   return m;
 }
 
-uint32_t Engine::command_flags(std::span<const std::string_view> argv, uint32_t flags) const {
-  if (argv.size() < 2) return flags;
-  uint32_t declared = 0;
-  if (iequals(argv[0], "fcall") || iequals(argv[0], "fcall_ro")) {
-    const Function* fn = libs_.find(argv[1]);
-    if (!fn) return flags;
-    declared = fn->flags;
-  } else if (iequals(argv[0], "evalsha") || iequals(argv[0], "evalsha_ro")) {
-    if (argv[1].size() != 40) return flags;
-    std::string sha(argv[1]);
-    for (char& c : sha)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    const auto it = scripts_.find(sha);
-    if (it == scripts_.end()) return flags;
-    declared = it->second.flags;
-  } else {
-    // EVAL: the body's shebang says it (a cached copy has the same flags).
-    size_t header_len;
-    if (!parse_shebang(argv[1], &declared, &header_len).empty()) return flags;
-  }
-  if (declared & kEvalCompat) return flags;
-  // Redis's scriptFlagsToCmdFlags; no-writes implies allow-oom.
-  flags &= ~(server::kStale | server::kDenyOom | server::kWrite);
-  if (!(declared & (kAllowOom | kNoWrites))) flags |= server::kDenyOom;
-  if (!(declared & kNoWrites)) flags |= server::kWrite;
-  if (declared & kAllowStale) flags |= server::kStale;
-  return flags;
-}
-
 Engine::Script* Engine::find_or_create(std::string_view sha, std::string_view body,
                                        resp::Reply& reply) {
   if (auto it = scripts_.find(std::string(sha)); it != scripts_.end()) return &it->second;
@@ -514,13 +485,57 @@ void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
     s = find_or_create(sha, script, ctx.reply);
     if (!s) return;
   }
+  // A script without a shebang runs by 7.0's compatibility rules: no flag checks.
   const bool compat = (s->flags & kEvalCompat) != 0;
-  if (!compat && !(s->flags & kNoWrites) && read_only) {
-    ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
-    return;
-  }
+  if (!compat && !may_run(ctx, s->flags, read_only)) return;
   run(ctx, L_, s->ref, sha, true, read_only || (!compat && (s->flags & kNoWrites) != 0),
       !compat && (s->flags & kAllowOom) != 0);
+}
+
+bool Engine::may_run(server::CommandContext& ctx, uint32_t flags, bool read_only) {
+  // no-writes implies allow-oom.
+  if (!(flags & (kAllowOom | kNoWrites)) && server_.config().maxmemory > 0 &&
+      server_.out_of_memory()) {
+    ctx.reply.error(
+        "OOM allow-oom flag is not set on the script, can not run it when used memory > "
+        "'maxmemory'");
+    return false;
+  }
+  if (!(flags & kNoWrites) && read_only) {
+    ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+    return false;
+  }
+  return true;
+}
+
+uint32_t Engine::command_flags(std::span<const std::string_view> argv, uint32_t row_flags) const {
+  if (argv.size() < 2) return row_flags;
+  uint32_t declared = 0;
+  const std::string_view name = argv[0];
+  if (iequals(name, "fcall") || iequals(name, "fcall_ro")) {
+    const Function* f = libs_.find(argv[1]);
+    if (!f) return row_flags;
+    declared = f->flags;
+  } else if (iequals(name, "evalsha") || iequals(name, "evalsha_ro")) {
+    if (argv[1].size() != 40) return row_flags;
+    std::string sha(argv[1]);
+    for (char& c : sha)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    auto it = scripts_.find(sha);
+    if (it == scripts_.end()) return row_flags;
+    declared = it->second.flags;
+  } else {
+    // EVAL: the body's own shebang, cached or not.
+    size_t header;
+    if (!parse_shebang(argv[1], &declared, &header).empty()) return row_flags;
+  }
+  if (declared & kEvalCompat) return row_flags;
+  uint32_t flags =
+      row_flags & ~(server::kStale | server::kDenyOom | server::kWrite | server::kMayReplicate);
+  if (!(declared & (kAllowOom | kNoWrites))) flags |= server::kDenyOom;
+  if (!(declared & kNoWrites)) flags |= server::kWrite;
+  if (declared & kAllowStale) flags |= server::kStale;
+  return flags;
 }
 
 void Engine::run(server::CommandContext& ctx, lua_State* L, int ref, const std::string& name,
@@ -720,7 +735,10 @@ int Engine::lua_command(lua_State* L, bool raise) {
     bytes = reply_bytes_;
   }
   const bool is_error = !bytes.empty() && bytes[0] == '-';
-  push_reply(L, bytes);
+  if (bytes.empty())
+    lua_pushnil(L);  // every command replies; this only guards the parser
+  else
+    push_reply(L, bytes);
   out.consume(out.bytes());
   return raise && is_error ? lua_error(L) : 1;
 }
@@ -753,9 +771,8 @@ bool Engine::run_command(lua_State*) {
                            "ERR Write commands are not allowed from read-only scripts.");
     return false;
   }
-  // Over maxmemory when the script started (Server::out_of_memory), a command that may
-  // grow memory is refused unless the script declared allow-oom or has already written:
-  // a script is never stopped halfway through its writes (Redis's scriptVerifyOOM).
+  // Out of memory when the script started: its first command that may grow memory is
+  // refused, unless the script declared allow-oom (after a write it has to go on).
   if ((flags & server::kDenyOom) && !run_->allow_oom && !run_->wrote &&
       server_.config().maxmemory > 0 && server_.out_of_memory()) {
     server_.reject_command(cmd, reply, server::err::kOom);

@@ -74,7 +74,7 @@ class Engine final : public server::ScriptHost {
   Engine& operator=(const Engine&) = delete;
 
   server::ScriptMemory memory() const override;
-  uint32_t command_flags(std::span<const std::string_view> argv, uint32_t flags) const override;
+  uint32_t command_flags(std::span<const std::string_view> argv, uint32_t row_flags) const override;
 
   // EVAL script numkeys key... arg... (EVALSHA with by_sha; read_only: the _RO forms).
   void eval(server::CommandContext& ctx, bool by_sha, bool read_only);
@@ -104,7 +104,7 @@ class Engine final : public server::ScriptHost {
     const std::string* name = nullptr;  // what errors and logs call it: the SHA-1 for EVAL
     bool eval_mode = true;
     bool read_only = false;  // EVAL_RO, FCALL_RO, no-writes
-    bool allow_oom = false;  // allow-oom: deny-oom commands run even over maxmemory
+    bool allow_oom = false;  // declared allow-oom: deny-oom commands run even out of memory
     bool wrote = false;      // a write command ran: SCRIPT KILL may no longer stop it
     bool timed_out = false;  // past busy-reply-threshold: the loop is being served
     bool killed = false;     // SCRIPT KILL / FUNCTION KILL asked it to stop
@@ -165,6 +165,9 @@ class Engine final : public server::ScriptHost {
   // globals) when eval_mode, FCALL's (keys and args as arguments) otherwise.
   void run(server::CommandContext& ctx, lua_State* L, int ref, const std::string& name,
            bool eval_mode, bool read_only, bool allow_oom);
+  // Redis's scriptPrepareForRun checks for a script that declares flags: false after
+  // replying the refusal (out of memory without allow-oom, writes from an _RO command).
+  bool may_run(server::CommandContext& ctx, uint32_t flags, bool read_only);
   void reply_error_object(lua_State* L, resp::Reply& reply, server::Command* cmd,
                           const std::string& name);
   // Runs args_ as a command on the script client; false after pushing a Lua error table

@@ -449,10 +449,7 @@ void Engine::fcall(server::CommandContext& ctx, bool read_only) {
   }
   if (!parse_numkeys(ctx, "ERR Bad number of keys provided")) return;
   const Function& fn = *found;
-  if (!(fn.flags & kNoWrites) && read_only) {
-    ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
-    return;
-  }
+  if (!may_run(ctx, fn.flags, read_only)) return;
   run(ctx, F_, fn.ref, fn.name, false, read_only || (fn.flags & kNoWrites) != 0,
       (fn.flags & kAllowOom) != 0);
 }

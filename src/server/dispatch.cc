@@ -72,7 +72,8 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
   // Over maxmemory: inside MULTI the refusal fails the transaction (&c), and EXEC is
   // judged by the commands it queued.
   if (config_.maxmemory > 0 &&
-      reject_for_memory(*cmd, argv, c.multi != nullptr, c.multi ? c.multi->cmd_flags : 0)) {
+      reject_for_memory(*cmd, command_flags(*cmd, argv), c.multi != nullptr,
+                        c.multi ? c.multi->cmd_flags : 0)) {
     reject_command(cmd, reply, err::kOom, &c);
     return;
   }
@@ -86,17 +87,25 @@ void Server::execute(Client& c, std::span<const std::string_view> argv) {
                    &c);
     return;
   }
+  // A script is running and yields to the loop (busy.cc): only allow-busy commands run
+  // or are queued; inside MULTI a refusal fails the transaction, as Redis checks this
+  // before queuing.
+  if (busy_caller_ && !(cmd->spec->flags & kAllowBusy)) {
+    reject_command(cmd, reply, busy_error_, &c);
+    return;
+  }
   if (c.multi && !(cmd->spec->flags & kNotQueued)) {
     queue_command(c, *cmd, argv);
     return;
   }
-  // A script is running and yields to the loop (busy.cc): only allow-busy commands run.
-  if (busy_caller_ && !(cmd->spec->flags & kAllowBusy)) {
-    reject_command(cmd, reply, busy_error_);
-    return;
-  }
   call(c, *cmd, argv, start_us);
   enforce_output_limits(c);
+}
+
+uint32_t Server::command_flags(const Command& cmd, std::span<const std::string_view> argv) const {
+  const uint32_t flags = cmd.spec->flags;
+  return (flags & kNoMandatoryKeys) && script_host_ ? script_host_->command_flags(argv, flags)
+                                                    : flags;
 }
 
 void Server::reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c) {

@@ -43,21 +43,15 @@ uint64_t eviction_time_limit_us(int tenacity) {
 
 }  // namespace
 
-bool Server::reject_for_memory(const Command& cmd, std::span<const std::string_view> argv,
-                               bool in_multi, uint32_t queued_flags) {
+bool Server::reject_for_memory(const Command& cmd, uint32_t flags, bool in_multi,
+                               uint32_t queued_flags) {
   // A command dispatched while another is still running (a busy script lets the loop serve
   // others) neither evicts, which could pull keys from under the script, nor is refused:
   // Redis's isInsideYieldingLongCommand.
   if (call_depth_ > 0) return false;
   out_of_memory_ = perform_evictions() == EvictResult::kFail;
   if (!out_of_memory_) return false;
-  if (!in_multi) {
-    uint32_t flags = cmd.spec->flags;
-    // EVAL*/FCALL* (the commands without mandatory keys) run with their script's flags.
-    if ((flags & kNoMandatoryKeys) && script_host_)
-      flags = script_host_->command_flags(argv, flags);
-    return flags & kDenyOom;
-  }
+  if (!in_multi) return flags & kDenyOom;
   const std::string_view name = cmd.full_name;
   if (name == "exec") return queued_flags & kDenyOom;
   return name != "discard" && name != "quit" && name != "reset";

@@ -139,7 +139,7 @@ void Server::queue_command(Client& c, Command& cmd, std::span<const std::string_
   // A transaction that can no longer run keeps nothing (Redis 7.0): answers stay QUEUED.
   if (!m.failed && !c.watch.dirty) {
     m.commands.emplace_back(&cmd, argv);
-    m.cmd_flags |= cmd.spec->flags;
+    m.cmd_flags |= command_flags(cmd, argv);
     m.argv_bytes += m.commands.back().memory();
   }
   c.reply().simple("QUEUED");

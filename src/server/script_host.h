@@ -25,11 +25,12 @@ class ScriptHost {
  public:
   virtual ~ScriptHost() = default;
   virtual ScriptMemory memory() const = 0;
-  // The flags EVAL*/FCALL* argv runs with, as Redis's getCommandFlags: a script that
-  // declares flags (shebang, registered function) replaces the row's write, deny-oom and
-  // stale flags with what it declared; a script without a shebang (or not found) keeps
-  // `flags`, the row's.
-  virtual uint32_t command_flags(std::span<const std::string_view> argv, uint32_t flags) const = 0;
+  // The flags EVAL, EVALSHA, FCALL and their _RO forms (the rows flagged
+  // kNoMandatoryKeys) run with, given their command line: a script that declares flags
+  // (#!lua flags=..., a registered function's) replaces the row's deny-oom, write and
+  // stale flags with what it declares, as Redis's getCommandFlags.
+  virtual uint32_t command_flags(std::span<const std::string_view> argv,
+                                 uint32_t row_flags) const = 0;
 };
 
 }  // namespace rkv::server

@@ -124,6 +124,9 @@ class Server {
   // client given, as Redis's rejectCommand: inside MULTI the transaction is failed (EXEC
   // will answer EXECABORT), and a rejected EXEC discards it with an EXECABORT naming msg.
   void reject_command(Command* cmd, resp::Reply& reply, std::string_view msg, Client* c = nullptr);
+  // cmd's CommandFlags for this command line: its row's, or for EVAL/FCALL what the
+  // script declares (script_host.h).
+  uint32_t command_flags(const Command& cmd, std::span<const std::string_view> argv) const;
   // Commands running now: 0 between commands, 2 or more inside EXEC or a script.
   int call_depth() const { return call_depth_; }
 
@@ -213,13 +216,13 @@ class Server {
   // maxmemory (evict.cc). Before each command while maxmemory > 0: evicts keys by
   // maxmemory-policy until used_memory() is back under the limit (or the time budget of
   // maxmemory-eviction-tenacity runs out: a timer carries on). True when cmd must be refused
-  // with -OOM instead: memory is still over and cmd may grow it (deny-oom: its row's flag,
-  // or for EVAL/FCALL what the script declares, see ScriptHost::command_flags). For a
-  // client inside MULTI (in_multi), as Redis: everything but EXEC, DISCARD, QUIT and RESET
-  // is refused (queuing alone grows memory), and EXEC is judged by the flags of the
-  // commands it queued (queued_flags), not its own.
-  bool reject_for_memory(const Command& cmd, std::span<const std::string_view> argv,
-                         bool in_multi = false, uint32_t queued_flags = 0);
+  // with -OOM instead: memory is still over and cmd may grow it (kDenyOom in flags: its
+  // row's, or what a script declares for EVAL/FCALL). For a client inside MULTI
+  // (in_multi), as Redis: everything but EXEC, DISCARD, QUIT and RESET is refused (queuing
+  // alone grows memory), and EXEC is judged by the flags of the commands it queued
+  // (queued_flags), not its own.
+  bool reject_for_memory(const Command& cmd, uint32_t flags, bool in_multi = false,
+                         uint32_t queued_flags = 0);
   // Whether the last top-level command found memory over the limit with nothing left to
   // evict: a script decides by it whether its first write may run (Redis's script_oom).
   bool out_of_memory() const { return out_of_memory_; }

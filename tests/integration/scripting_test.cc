@@ -427,6 +427,57 @@ TEST_P(ScriptingTest, BusyScriptIsKilledWhileOthersGetBusy) {
   EXPECT_NE(server().log().find("Slow script detected"), std::string::npos);
 }
 
+TEST_P(ScriptingTest, BusyRefusalsInsideMultiFailTheTransaction) {
+  set_threshold_ms(100);
+  Conn runner(port());
+  send(runner, {"EVAL", kSpin, "0"});
+  Conn other(port());
+  ASSERT_TRUE(wait_busy(other));
+  const std::string busy =
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  EXPECT_EQ(str(other.cmd({"MULTI"})), "OK");  // allow-busy
+  EXPECT_EQ(str(other.cmd({"GET", "x"})), busy);
+  EXPECT_EQ(str(other.cmd({"AUTH", "foo"})), "QUEUED");  // allow-busy commands are queued
+  EXPECT_EQ(str(other.cmd({"EXEC"})), "EXECABORT Transaction discarded because of: " + busy);
+  EXPECT_EQ(str(other.cmd({"SCRIPT", "KILL"})), "OK");
+  EXPECT_TRUE(is_error(runner.read_reply(), "ERR Script killed"));
+  EXPECT_EQ(str(other.cmd({"DISCARD"})), "ERR DISCARD without MULTI");
+}
+
+TEST_P(ScriptingTest, EvalInsideMulti) {
+  EXPECT_EQ(str(conn().cmd({"MULTI"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('incr', KEYS[1])", "1", "m"})), "QUEUED");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('blmpop', 0, 1, 'q', 'left')", "0"})),
+            "QUEUED");
+  auto r = conn().cmd({"EXEC"});
+  ASSERT_EQ(r->type, REDIS_REPLY_ARRAY);
+  ASSERT_EQ(r->elements, 2u);
+  EXPECT_EQ(r->element[0]->integer, 1);
+  EXPECT_EQ(r->element[1]->type, REDIS_REPLY_NIL);
+}
+
+TEST_P(ScriptingTest, OutOfMemoryScriptsFollowTheirDeclaredFlags) {
+  conn().cmd({"FUNCTION", "LOAD",
+              "#!lua name=oom\nredis.register_function{function_name='grow', callback="
+              "function(keys) return redis.call('set', keys[1], 'v') end, flags={'allow-oom'}}"});
+  ASSERT_EQ(str(conn().cmd({"CONFIG", "SET", "maxmemory", "1"})), "OK");
+  const std::string oom = "OOM command not allowed when used memory > 'maxmemory'.";
+  // No shebang: the script runs, its first write is refused.
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('set', 'a', 'b')", "0"})).substr(0, 62),
+            oom + " script");
+  EXPECT_EQ(conn().cmd({"EVAL", "return redis.call('get', 'a')", "0"})->type, REDIS_REPLY_NIL);
+  // A shebang without allow-oom or no-writes: refused before it runs.
+  EXPECT_EQ(str(conn().cmd({"EVAL", "#!lua\nreturn 1", "0"})), oom);
+  EXPECT_EQ(
+      str(conn().cmd({"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'a', 'b')", "0"})),
+      "OK");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'a')", "0"})),
+            "b");
+  EXPECT_EQ(str(conn().cmd({"FCALL", "grow", "1", "k"})), "OK");
+  ASSERT_EQ(str(conn().cmd({"CONFIG", "SET", "maxmemory", "0"})), "OK");
+  EXPECT_EQ(str(conn().cmd({"EVAL", "return redis.call('set', 'a', 'c')", "0"})), "OK");
+}
+
 TEST_P(ScriptingTest, PcallCannotSwallowTheKill) {
   set_threshold_ms(100);
   Conn runner(port());

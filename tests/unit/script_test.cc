@@ -272,6 +272,11 @@ TEST_F(ConvertTest, ErrorsFromCommandsAreNotCountedTwice) {
 }
 
 TEST_F(ConvertTest, SelfContainingTableStopsAtTheStackLimit) {
+#if defined(__SANITIZE_ADDRESS__)
+  // About 2700 nested frames before Lua's stack limit: an ASan frame is ~3 KB, which the
+  // 8 MB main stack does not hold (a release frame is ~150 bytes).
+  GTEST_SKIP() << "ASan frames are too large for Lua's own nesting limit";
+#endif
   const std::string out = reply("(function() local t = {} t[1] = t return t end)()", 2);
   EXPECT_NE(out.find("-ERR reached lua stack limit\r\n"), std::string::npos);
 }
