@@ -16,19 +16,6 @@ using Clock = std::chrono::steady_clock;
 
 class BlockingTest : public ServerTest {
  protected:
-  // Sends what c has appended, without reading a reply.
-  void send(Conn& c, const std::vector<std::string>& args) {
-    c.append(args);
-    c.flush();
-  }
-  // Waits until INFO reports n blocked clients.
-  void wait_blocked(int n) {
-    for (int i = 0; i < 500; i++) {
-      if (info_field(conn(), "clients", "blocked_clients") == std::to_string(n)) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    FAIL() << "blocked_clients never reached " << n;
-  }
   std::vector<std::string> strings(const ReplyPtr& r) {
     std::vector<std::string> out;
     if (!r || r->type != REDIS_REPLY_ARRAY) return out;
@@ -51,8 +38,8 @@ TEST_P(BlockingTest, ServesAtOnceWhenDataIsThere) {
 
 TEST_P(BlockingTest, PushWakesTheBlockedClient) {
   Conn waiter(port());
-  send(waiter, {"BLPOP", "q1", "q2", "0"});
-  wait_blocked(1);
+  waiter.send({"BLPOP", "q1", "q2", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   EXPECT_EQ(integer(conn().cmd({"RPUSH", "q2", "x", "y"})), 2);
   EXPECT_EQ(strings(waiter.read_reply()), (std::vector<std::string>{"q2", "x"}));
   EXPECT_EQ(integer(conn().cmd({"LLEN", "q2"})), 1);
@@ -61,17 +48,18 @@ TEST_P(BlockingTest, PushWakesTheBlockedClient) {
 
 TEST_P(BlockingTest, WaitersAreServedFirstComeFirstServed) {
   Conn w1(port()), w2(port()), w3(port());
-  send(w1, {"BRPOP", "q", "0"});
-  wait_blocked(1);
-  send(w2, {"BRPOP", "q", "0"});
-  wait_blocked(2);
-  send(w3, {"BRPOP", "q", "0"});
-  wait_blocked(3);
+  w1.send({"BRPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
+  w2.send({"BRPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 2));
+  w3.send({"BRPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 3));
   // One push of two elements serves the first two waiters, in the order they blocked.
   EXPECT_EQ(integer(conn().cmd({"LPUSH", "q", "first", "second"})), 2);
   EXPECT_EQ(strings(w1.read_reply()), (std::vector<std::string>{"q", "first"}));
   EXPECT_EQ(strings(w2.read_reply()), (std::vector<std::string>{"q", "second"}));
-  wait_blocked(1);  // the third keeps waiting, still first in line for the next push
+  ASSERT_TRUE(wait_blocked_clients(
+      conn(), 1));  // the third keeps waiting, still first in line for the next push
   conn().cmd({"RPUSH", "q", "third"});
   EXPECT_EQ(strings(w3.read_reply()), (std::vector<std::string>{"q", "third"}));
   EXPECT_EQ(integer(conn().cmd({"EXISTS", "q"})), 0);
@@ -107,10 +95,10 @@ TEST_P(BlockingTest, TimeoutErrors) {
 
 TEST_P(BlockingTest, BlmoveWakesAndChainsToOtherWaiters) {
   Conn mover(port()), tail(port());
-  send(mover, {"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"});
-  wait_blocked(1);
-  send(tail, {"BLPOP", "dst", "0"});
-  wait_blocked(2);
+  mover.send({"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
+  tail.send({"BLPOP", "dst", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 2));
   conn().cmd({"RPUSH", "src", "job"});
   // The move creates dst, which wakes the BLPOP in turn.
   EXPECT_EQ(str(mover.read_reply()), "job");
@@ -120,8 +108,8 @@ TEST_P(BlockingTest, BlmoveWakesAndChainsToOtherWaiters) {
 
 TEST_P(BlockingTest, ZsetWaitersIgnoreListsAndWakeOnZadd) {
   Conn w(port());
-  send(w, {"BZPOPMIN", "k", "0"});
-  wait_blocked(1);
+  w.send({"BZPOPMIN", "k", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"RPUSH", "k", "x"});  // a list under the key: not what BZPOPMIN waits for
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(info_field(conn(), "clients", "blocked_clients"), "1");
@@ -129,8 +117,8 @@ TEST_P(BlockingTest, ZsetWaitersIgnoreListsAndWakeOnZadd) {
   conn().cmd({"ZADD", "k", "5", "m"});
   EXPECT_EQ(strings(w.read_reply()), (std::vector<std::string>{"k", "m", "5"}));
   Conn w2(port());
-  send(w2, {"BZMPOP", "0", "2", "a", "b", "MAX", "COUNT", "5"});
-  wait_blocked(1);
+  w2.send({"BZMPOP", "0", "2", "a", "b", "MAX", "COUNT", "5"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"ZADD", "b", "1", "x", "2", "y"});
   auto r = w2.read_reply();
   ASSERT_TRUE(r);
@@ -144,8 +132,8 @@ TEST_P(BlockingTest, PipelinedCommandsWaitBehindTheBlockedOne) {
   Conn w(port());
   w.append({"BLPOP", "q", "0"});
   w.append({"SET", "after", "1"});
-  send(w, {"GET", "after"});
-  wait_blocked(1);
+  w.send({"GET", "after"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   EXPECT_EQ(integer(conn().cmd({"EXISTS", "after"})), 0);  // not run while blocked
   conn().cmd({"RPUSH", "q", "v"});
   EXPECT_EQ(strings(w.read_reply()), (std::vector<std::string>{"q", "v"}));
@@ -156,13 +144,13 @@ TEST_P(BlockingTest, PipelinedCommandsWaitBehindTheBlockedOne) {
 TEST_P(BlockingTest, DisconnectedWaiterLeavesNoTrace) {
   {
     Conn gone(port());
-    send(gone, {"BLPOP", "q", "0"});
-    wait_blocked(1);
+    gone.send({"BLPOP", "q", "0"});
+    ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   }
-  wait_blocked(0);
+  ASSERT_TRUE(wait_blocked_clients(conn(), 0));
   Conn w(port());
-  send(w, {"BLPOP", "q", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"RPUSH", "q", "v"});
   EXPECT_EQ(strings(w.read_reply()), (std::vector<std::string>{"q", "v"}));
 }
@@ -170,8 +158,8 @@ TEST_P(BlockingTest, DisconnectedWaiterLeavesNoTrace) {
 TEST_P(BlockingTest, ClientUnblockAndClientList) {
   Conn w(port());
   const long long id = integer(w.cmd({"CLIENT", "ID"}));
-  send(w, {"BLPOP", "q", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   auto list = str(conn().cmd({"CLIENT", "LIST"}));
   EXPECT_NE(list.find("id=" + std::to_string(id) + " "), std::string::npos);
   EXPECT_NE(list.find("flags=b"), std::string::npos);
@@ -180,8 +168,8 @@ TEST_P(BlockingTest, ClientUnblockAndClientList) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->type, REDIS_REPLY_NIL);
   EXPECT_EQ(integer(conn().cmd({"CLIENT", "UNBLOCK", std::to_string(id)})), 0);
-  send(w, {"BLPOP", "q", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   EXPECT_EQ(integer(conn().cmd({"CLIENT", "UNBLOCK", std::to_string(id), "ERROR"})), 1);
   EXPECT_EQ(str(w.read_reply()), "UNBLOCKED client unblocked via CLIENT UNBLOCK");
 }
@@ -190,9 +178,9 @@ TEST_P(BlockingTest, ManyWaitersWithTimeoutsAllAnswer) {
   std::vector<std::unique_ptr<Conn>> waiters;
   for (int i = 0; i < 50; i++) {
     waiters.push_back(std::make_unique<Conn>(port()));
-    send(*waiters.back(), {"BLPOP", "k" + std::to_string(i % 5), i % 2 ? "0.05" : "0"});
+    waiters.back()->send({"BLPOP", "k" + std::to_string(i % 5), i % 2 ? "0.05" : "0"});
   }
-  wait_blocked(50);
+  ASSERT_TRUE(wait_blocked_clients(conn(), 50));
   for (int i = 0; i < 5; i++)
     conn().cmd(
         {"RPUSH", "k" + std::to_string(i), "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"});
@@ -213,9 +201,9 @@ TEST_P(BlockingTest, ManyWaitersWithTimeoutsAllAnswer) {
 
 TEST_P(BlockingTest, SortStoreAndRenameWakeWaiters) {
   Conn w1(port()), w2(port());
-  send(w1, {"BLPOP", "sorted", "0"});
-  send(w2, {"BRPOP", "renamed", "0"});
-  wait_blocked(2);
+  w1.send({"BLPOP", "sorted", "0"});
+  w2.send({"BRPOP", "renamed", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 2));
   conn().cmd({"SADD", "nums", "3", "1", "2"});
   EXPECT_EQ(integer(conn().cmd({"SORT", "nums", "STORE", "sorted"})), 3);
   EXPECT_EQ(strings(w1.read_reply()), (std::vector<std::string>{"sorted", "1"}));
@@ -233,8 +221,8 @@ class BlockingIdleTimeoutTest : public BlockingTest {
 
 TEST_P(BlockingIdleTimeoutTest, BlockedClientOutlivesTheIdleTimeout) {
   Conn w(port());
-  send(w, {"BLPOP", "q", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   Conn pusher(port());  // conn() sat idle through the sleep and has been closed
   EXPECT_EQ(integer(pusher.cmd({"RPUSH", "q", "late"})), 1);

@@ -190,6 +190,11 @@ void Conn::flush() {
   }
 }
 
+void Conn::send(const std::vector<std::string>& args) {
+  append(args);
+  flush();
+}
+
 ReplyPtr Conn::read_reply() {
   void* r = nullptr;
   if (redisGetReply(ctx_, &r) != REDIS_OK) return nullptr;
@@ -333,6 +338,16 @@ std::string info_field(Conn& c, const std::string& section, const std::string& k
   if (pos == std::string::npos) return "";
   pos += key.size() + 3;
   return text.substr(pos, text.find("\r\n", pos) - pos);
+}
+
+bool wait_blocked_clients(Conn& c, int n, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string want = std::to_string(n);
+  while (info_field(c, "clients", "blocked_clients") != want) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
 }
 
 bool allocator_reports_memory(Conn& c) {

@@ -79,6 +79,8 @@ class Conn {
   void append(const std::vector<std::string>& args);
   // Sends what append() buffered without waiting for a reply (a client that blocks).
   void flush();
+  // append + flush: sends one command and leaves its reply unread.
+  void send(const std::vector<std::string>& args);
   ReplyPtr read_reply();
   // Raw bytes on the socket, bypassing hiredis (protocol tests).
   void send_raw(std::string_view bytes);
@@ -99,6 +101,9 @@ class Conn {
 
 // One "key:value" field of an INFO section ("" when absent).
 std::string info_field(Conn& c, const std::string& section, const std::string& key);
+// Polls c's INFO until blocked_clients is n; false when timeout passes first.
+bool wait_blocked_clients(Conn& c, int n,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 // Whether the server's allocator reports memory figures: sanitizer builds replace malloc,
 // and then used_memory (and everything computed from it) reads 0.
 bool allocator_reports_memory(Conn& c);

@@ -81,14 +81,6 @@ class NotifyTest : public ServerTest {
     return std::stoll(info_field(conn(), "persistence", "rdb_changes_since_last_save"));
   }
 
-  bool wait_blocked(long long n) {
-    for (int i = 0; i < 500; i++) {
-      if (info_field(conn(), "clients", "blocked_clients") == std::to_string(n)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return false;
-  }
-
  private:
   int sync_ = 0;
 };
@@ -237,9 +229,8 @@ TEST_P(NotifyTest, BlockedClientsServedByAPush) {
   set_events("KEA");
   auto sub = subscriber();
   Conn waiter(port());
-  waiter.append({"BLPOP", "q", "0"});
-  waiter.flush();
-  ASSERT_TRUE(wait_blocked(1));
+  waiter.send({"BLPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"RPUSH", "q", "job"});
   // The push, then the woken client's pop and the delete of the emptied list.
   EXPECT_EQ(drain(*sub),
@@ -250,9 +241,8 @@ TEST_P(NotifyTest, BlockedClientsServedByAPush) {
   EXPECT_EQ(str_at(r, 1), "job");
 
   // BLMOVE: the destination's push, then the source's pop.
-  waiter.append({"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"});
-  waiter.flush();
-  ASSERT_TRUE(wait_blocked(1));
+  waiter.send({"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"LPUSH", "src", "x", "y"});
   EXPECT_EQ(drain(*sub), (Events{space(0, "src", "lpush"), keyevent(0, "lpush", "src"),
                                  space(0, "dst", "rpush"), keyevent(0, "rpush", "dst"),
@@ -260,9 +250,8 @@ TEST_P(NotifyTest, BlockedClientsServedByAPush) {
   EXPECT_EQ(str(waiter.read_reply()), "y");
 
   // A sorted set waiter.
-  waiter.append({"BZPOPMIN", "z", "0"});
-  waiter.flush();
-  ASSERT_TRUE(wait_blocked(1));
+  waiter.send({"BZPOPMIN", "z", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"ZADD", "z", "1", "a"});
   EXPECT_EQ(drain(*sub),
             (Events{space(0, "z", "zadd"), keyevent(0, "zadd", "z"), space(0, "z", "zpopmin"),
@@ -315,21 +304,19 @@ TEST_P(NotifyTest, NewHookAndBlockedClientsShareTheSwitch) {
   // The key-added hook serves both "new" and blocked clients: switching n off while a
   // client waits must not leave it waiting forever, nor the reverse.
   Conn waiter(port());
-  waiter.append({"BLPOP", "l", "0"});
-  waiter.flush();
-  ASSERT_TRUE(wait_blocked(1));
+  waiter.send({"BLPOP", "l", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   set_events("KEn");
   set_events("");
   conn().cmd({"RPUSH", "l", "a"});
   EXPECT_EQ(str_at(waiter.read_reply(), 1), "a");
   set_events("En");
   auto sub = subscriber();
-  waiter.append({"BLPOP", "l2", "0"});
-  waiter.flush();
-  ASSERT_TRUE(wait_blocked(1));
+  waiter.send({"BLPOP", "l2", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"RPUSH", "l2", "b"});
   EXPECT_EQ(str_at(waiter.read_reply(), 1), "b");
-  ASSERT_TRUE(wait_blocked(0));
+  ASSERT_TRUE(wait_blocked_clients(conn(), 0));
   conn().cmd({"SET", "k", "v"});  // no waiter left, n still on
   EXPECT_EQ(drain(*sub), (Events{keyevent(0, "new", "l2"), keyevent(0, "new", "k")}));
 }

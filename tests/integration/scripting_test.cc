@@ -33,11 +33,6 @@ class ScriptingTest : public ServerTest {
     return std::string(e->str, e->len);
   }
   std::string load(const std::string& body) { return str(conn().cmd({"SCRIPT", "LOAD", body})); }
-  // Sends a command on c without reading its reply.
-  void send(Conn& c, const std::vector<std::string>& args) {
-    c.append(args);
-    c.flush();
-  }
   // Polls with PING on c until the server answers BUSY (a script passed the threshold).
   bool wait_busy(Conn& c) {
     const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -250,10 +245,8 @@ TEST_P(ScriptingTest, BlockingCommandsInsideAScriptAnswerAtOnce) {
 
 TEST_P(ScriptingTest, ScriptWritesWakeBlockedClientsAfterTheScript) {
   Conn waiter(port());
-  send(waiter, {"BLPOP", "q", "0"});
-  for (int i = 0; i < 500 && info_field(conn(), "clients", "blocked_clients") != "1"; i++)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_EQ(info_field(conn(), "clients", "blocked_clients"), "1");
+  waiter.send({"BLPOP", "q", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   // Inside the script the pushed element is still there: the waiter is served after it.
   EXPECT_EQ(integer(conn().cmd({"EVAL",
                                 "redis.call('rpush', KEYS[1], 'a', 'b') return redis.call('llen', "
@@ -406,7 +399,7 @@ TEST_P(ScriptingTest, JobQueue) {
 TEST_P(ScriptingTest, BusyScriptIsKilledWhileOthersGetBusy) {
   set_threshold_ms(100);
   Conn runner(port());
-  send(runner, {"EVAL", kSpin, "0"});
+  runner.send({"EVAL", kSpin, "0"});
   Conn other(port());
   ASSERT_TRUE(wait_busy(other));
   EXPECT_EQ(
@@ -430,7 +423,7 @@ TEST_P(ScriptingTest, BusyScriptIsKilledWhileOthersGetBusy) {
 TEST_P(ScriptingTest, BusyRefusalsInsideMultiFailTheTransaction) {
   set_threshold_ms(100);
   Conn runner(port());
-  send(runner, {"EVAL", kSpin, "0"});
+  runner.send({"EVAL", kSpin, "0"});
   Conn other(port());
   ASSERT_TRUE(wait_busy(other));
   const std::string busy =
@@ -481,9 +474,9 @@ TEST_P(ScriptingTest, OutOfMemoryScriptsFollowTheirDeclaredFlags) {
 TEST_P(ScriptingTest, PcallCannotSwallowTheKill) {
   set_threshold_ms(100);
   Conn runner(port());
-  send(runner,
-       {"EVAL", "while true do pcall(function() local i = 0 while true do i = i + 1 end end) end",
-        "0"});
+  runner.send({"EVAL",
+               "while true do pcall(function() local i = 0 while true do i = i + 1 end end) end",
+               "0"});
   Conn other(port());
   ASSERT_TRUE(wait_busy(other));
   EXPECT_EQ(str(other.cmd({"SCRIPT", "KILL"})), "OK");
@@ -496,8 +489,7 @@ TEST_P(ScriptingTest, TheCallersPipelineResumesAfterTheScript) {
   Conn runner(port());
   runner.append({"EVAL", kSpin, "0"});
   runner.append({"SET", "after", "1"});
-  runner.append({"GET", "after"});
-  runner.flush();
+  runner.send({"GET", "after"});
   Conn other(port());
   ASSERT_TRUE(wait_busy(other));
   EXPECT_EQ(str(other.cmd({"SCRIPT", "KILL"})), "OK");
@@ -511,7 +503,7 @@ TEST_P(ScriptingTest, AScriptThatWroteIsUnkillableButShutdownNosaveStopsIt) {
   args.insert(args.end(), {"--busy-reply-threshold", "100"});
   ServerProcess srv(args);
   Conn runner(srv.port());
-  send(runner, {"EVAL", std::string("redis.call('set', 'w', 1) ") + kSpin, "0"});
+  runner.send({"EVAL", std::string("redis.call('set', 'w', 1) ") + kSpin, "0"});
   Conn other(srv.port());
   ASSERT_TRUE(wait_busy(other));
   EXPECT_TRUE(is_error(other.cmd({"SCRIPT", "KILL"}),
@@ -528,7 +520,7 @@ TEST_P(ScriptingTest, AScriptThatWroteIsUnkillableButShutdownNosaveStopsIt) {
 TEST_P(ScriptingTest, NoBusyStateBelowTheThreshold) {
   // A script shorter than the threshold never yields: others simply wait for it.
   Conn runner(port());
-  send(runner, {"EVAL", "local t = 0 for i = 1, 3000000 do t = t + i end return 1", "0"});
+  runner.send({"EVAL", "local t = 0 for i = 1, 3000000 do t = t + i end return 1", "0"});
   Conn other(port());
   EXPECT_EQ(str(other.cmd({"PING"})), "PONG");
   EXPECT_EQ(integer(runner.read_reply()), 1);
@@ -611,7 +603,7 @@ TEST_P(ScriptingTest, BusyFunctionAndFunctionKill) {
               "#!lua name=spinlib\nredis.register_function('spin', function(keys, args)\n"
               "  local i = 0\n  while true do i = i + 1 end\nend)"});
   Conn runner(port());
-  send(runner, {"FCALL", "spin", "1", "k", "a"});
+  runner.send({"FCALL", "spin", "1", "k", "a"});
   Conn other(port());
   ASSERT_TRUE(wait_busy(other));
   EXPECT_EQ(str(other.cmd({"GET", "k"})),
@@ -632,7 +624,7 @@ TEST_P(ScriptingTest, BusyFunctionAndFunctionKill) {
   EXPECT_EQ(str(other.cmd({"PING"})), "PONG");
 
   // And the other way round: FUNCTION KILL and FUNCTION STATS refuse a busy EVAL.
-  send(runner, {"EVAL", kSpin, "0"});
+  runner.send({"EVAL", kSpin, "0"});
   ASSERT_TRUE(wait_busy(other));
   EXPECT_TRUE(is_error(other.cmd({"FUNCTION", "KILL"}),
                        "BUSY Redis is busy running a script. You can only call SCRIPT KILL"));

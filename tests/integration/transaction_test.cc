@@ -25,17 +25,6 @@ class TransactionTest : public ServerTest {
   static constexpr const char* kRan = "*1\r\n+PONG\r\n";
   static constexpr const char* kAborted = "*-1\r\n";
 
-  void send(Conn& c, const std::vector<std::string>& args) {
-    c.append(args);
-    c.flush();
-  }
-  void wait_blocked(int n) {
-    for (int i = 0; i < 500; i++) {
-      if (info_field(conn(), "clients", "blocked_clients") == std::to_string(n)) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    FAIL() << "blocked_clients never reached " << n;
-  }
   // The CLIENT LIST line of the client with this id, asked through `via`.
   std::string client_line(Conn& via, long long id) {
     const std::string list = str(via.cmd({"CLIENT", "LIST"}));
@@ -411,8 +400,8 @@ TEST_P(TransactionTest, BlockingCommandsInsideMultiAnswerAtOnce) {
   conn().cmd({"BLPOP", "l", "0"});
   EXPECT_EQ(conn().raw_cmd({"EXEC"}), "*1\r\n*2\r\n$1\r\nl\r\n$1\r\na\r\n");
   Conn w(port());
-  send(w, {"BLPOP", "l", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "l", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"RPUSH", "l", "b"});
   auto r = w.read_reply();
   ASSERT_TRUE(r);
@@ -422,8 +411,8 @@ TEST_P(TransactionTest, BlockingCommandsInsideMultiAnswerAtOnce) {
 
 TEST_P(TransactionTest, WaiterIsServedAfterTheWholeTransaction) {
   Conn w(port());
-  send(w, {"BLPOP", "l", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "l", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"MULTI"});
   conn().cmd({"LPUSH", "l", "a"});
   conn().cmd({"LPUSH", "l", "b"});
@@ -437,8 +426,8 @@ TEST_P(TransactionTest, WaiterIsServedAfterTheWholeTransaction) {
   EXPECT_EQ(str(conn().cmd({"LINDEX", "l", "0"})), "a");
   // A list created and deleted inside one transaction wakes nobody.
   conn().cmd({"DEL", "l"});
-  send(w, {"BLPOP", "l", "0"});
-  wait_blocked(1);
+  w.send({"BLPOP", "l", "0"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
   conn().cmd({"MULTI"});
   conn().cmd({"LPUSH", "l", "x"});
   conn().cmd({"DEL", "l"});
