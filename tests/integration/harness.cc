@@ -12,6 +12,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/io_uring.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
 
@@ -54,8 +55,14 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, const SpawnOpt
       args.emplace_back(a);
     args[args.size() - 5] = std::to_string(port_);
     args.insert(args.end(), extra_args.begin(), extra_args.end());
+    const pid_t parent = getpid();
     pid_ = fork();
     if (pid_ == 0) {
+#ifdef __linux__
+      // A test process killed before its destructors run (ctest's timeout sends SIGKILL)
+      // takes its server with it instead of leaving it behind.
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(125);
+#endif
       if (options.nofile_soft || options.nofile_hard) {
         rlimit rl{};
         getrlimit(RLIMIT_NOFILE, &rl);
