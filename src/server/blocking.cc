@@ -12,6 +12,11 @@
 
 namespace rkv::server {
 
+namespace {
+// How often the timeout timer looks again while a script is busy.
+constexpr int64_t kBusyTimerRetryMs = 10;
+}  // namespace
+
 bool parse_block_timeout(std::string_view arg, resp::Reply& reply, int64_t* timeout_ms) {
   std::optional<long double> secs = parse_long_double(arg);
   if (!secs) {
@@ -173,6 +178,9 @@ void Server::arm_block_timer() {
   if (!first) return;
   block_timer_when_ = first;
   block_timer_ = loop_->add_timer(std::max<int64_t>(0, first - mono_ms()), [this] {
+    // A busy script lets the loop read and write, not run timers (Redis's
+    // processEventsWhileBlocked): blocked clients time out once it has ended.
+    if (busy_caller_) return int64_t{kBusyTimerRetryMs};
     block_timer_ = 0;
     expire_block_timeouts();
     return int64_t{-1};

@@ -420,6 +420,28 @@ TEST_P(ScriptingTest, BusyScriptIsKilledWhileOthersGetBusy) {
   EXPECT_NE(server().log().find("Slow script detected"), std::string::npos);
 }
 
+TEST_P(ScriptingTest, BlockedClientsTimeOutOnlyAfterTheBusyScript) {
+  // Redis runs no timers while a script is busy: a BLPOP whose timeout passes meanwhile
+  // is answered once the script has ended.
+  set_threshold_ms(100);
+  Conn waiter(port());
+  waiter.send({"BLPOP", "q", "0.3"});
+  ASSERT_TRUE(wait_blocked_clients(conn(), 1));
+  Conn runner(port());
+  runner.send({"EVAL", kSpin, "0"});
+  Conn other(port());
+  ASSERT_TRUE(wait_busy(other));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  char buf[64];
+  EXPECT_EQ(waiter.recv_before(Clock::now() + std::chrono::milliseconds(50), buf, sizeof(buf)), -1)
+      << "the timeout fired while the script was busy";
+  EXPECT_EQ(str(other.cmd({"SCRIPT", "KILL"})), "OK");
+  EXPECT_TRUE(is_error(runner.read_reply(), "ERR Script killed"));
+  auto r = waiter.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->type, REDIS_REPLY_NIL);
+}
+
 TEST_P(ScriptingTest, BusyRefusalsInsideMultiFailTheTransaction) {
   set_threshold_ms(100);
   Conn runner(port());
