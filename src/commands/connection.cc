@@ -348,7 +348,16 @@ void client_kill(CommandContext& ctx) {
   ctx.reply.integer(killed);
 }
 
-void client_noop_ok(CommandContext& ctx) {
+void client_no_evict(CommandContext& ctx) {
+  std::string_view v = ctx.arg(2);
+  if (iequals(v, "ON")) {
+    ctx.client.no_evict = true;
+  } else if (iequals(v, "OFF")) {
+    ctx.client.no_evict = false;
+  } else {
+    ctx.reply.error(err::kSyntax);
+    return;
+  }
   ctx.reply.ok();
 }
 
@@ -382,6 +391,8 @@ void client_help(CommandContext& ctx) {
       "      Return clients of specified type.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
   };
   reply_help(ctx.reply, "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", kLines);
 }
@@ -407,7 +418,7 @@ const CommandSpec kClientSubcommands[] = {
      "@admin @slow @dangerous @connection", "connection", "5.0.0",
      "Unblocks a client blocked by a blocking command from a different connection.",
      "O(log N) where N is the number of client connections"},
-    {"no-evict", 3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_noop_ok,
+    {"no-evict", 3, kAdmin | kNoscript | kLoading | kStale, 0, 0, 0, client_no_evict,
      "@admin @slow @dangerous @connection", "connection", "7.0.0",
      "Sets the client eviction mode of the connection.", "O(1)"},
     {"help", 2, kLoading | kStale, 0, 0, 0, client_help, kConn, "connection", "5.0.0",
@@ -448,6 +459,7 @@ std::string describe_client(const Server& server, const Client& c, int64_t now_m
   if (c.multi) flags += 'x';
   if (c.blocked) flags += 'b';
   if (c.watch.dirty) flags += 'd';
+  if (c.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";
   const size_t multi_mem = c.multi ? c.multi->memory() : 0;
   std::snprintf(
@@ -462,8 +474,8 @@ std::string describe_client(const Server& server, const Client& c, int64_t now_m
       c.subs.channels(), c.subs.patterns(), c.subs.shard_channels(),
       c.multi ? static_cast<long long>(c.multi->commands.size()) : -1LL, c.query.unread_size(),
       c.query.capacity() - c.query.unread_size(), multi_mem, c.query.capacity(),
-      c.out().allocated(), c.query.capacity() + c.out().allocated() + sizeof(Client) + multi_mem,
-      std::string(c.last_command).c_str(), c.user.c_str(), c.resp_version());
+      c.out().allocated(), c.memory_usage(), std::string(c.last_command).c_str(), c.user.c_str(),
+      c.resp_version());
   (void)server;
   return buf;
 }

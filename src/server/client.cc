@@ -38,6 +38,14 @@ Client::Client(Server& server, uint64_t id, int64_t now_ms)
 
 Client::~Client() = default;
 
+size_t Client::memory_usage() const {
+  // Per WATCHed key and per subscription: roughly the index entry that points back here.
+  constexpr size_t kIndexEntry = 4 * sizeof(void*);
+  return sizeof(Client) + query.capacity() + out_.allocated() + (multi ? multi->memory() : 0) +
+         watch.keys.capacity() * (sizeof(WatchState::Key) + kIndexEntry) +
+         subs.total() * kIndexEntry;
+}
+
 void Client::on_readable() {
   server_.read_from_client(*this);
 }

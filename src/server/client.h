@@ -53,6 +53,11 @@ class Client final : public net::ConnectionHandler {
   bool close_asap() const { return close_asap_; }
   void mark_close_asap() { close_asap_ = true; }
 
+  // What this client costs, as CLIENT LIST's tot-mem and client eviction count it: the
+  // query and reply buffers, the client itself, the MULTI queue, and the per-client
+  // entries of WATCH and Pub/Sub (the keys and channel names themselves are shared).
+  size_t memory_usage() const;
+
   int resp_version() const { return reply_.proto(); }
   void set_resp_version(int v) { reply_.set_proto(v); }
 
@@ -82,6 +87,10 @@ class Client final : public net::ConnectionHandler {
   // Errors replied by commands run inside this client's current command (EXEC's queue):
   // each was counted by its own call, not again by the enclosing one (Server::call).
   uint64_t nested_errors = 0;
+  // Client eviction (client_evict.cc): CLIENT NO-EVICT, and the memory_usage() last
+  // added to the server's sum of client memory.
+  bool no_evict = false;
+  size_t tracked_memory = 0;
 
   // What one socket read or flush did, written by whichever thread did it (an I/O helper
   // or the main thread) and accounted by the main thread afterwards.

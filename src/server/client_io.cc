@@ -128,6 +128,12 @@ void Server::after_read(Client& c) {
     return;
   }
   process_input(c);
+  // After its commands ran (Redis: beforeNextClient), its query buffer or replies may
+  // have taken the clients over maxmemory-clients.
+  if (client_evict_limit_) {
+    track_client_memory(c);
+    evict_clients();
+  }
 }
 
 // Starts the cache misses of the next pipelined commands' keys all at once (see
@@ -170,6 +176,7 @@ void Server::after_write(Client& c) {
     kill_client(c);
     return;
   }
+  if (client_evict_limit_) track_client_memory(c);
   if (c.out().empty()) {
     if (c.write_watched) {
       c.conn().want_write(false);

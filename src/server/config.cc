@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <optional>
 #include <unordered_set>
 
 #include "resp/parser.h"
@@ -18,7 +19,9 @@
 namespace rkv::server {
 namespace {
 
-enum class Kind { kBool, kInt, kMemory, kString, kEnum, kSpecial };
+// kMemoryPercent: a kMemory that also takes "N%" (stored as -N), like Redis's
+// PERCENT_CONFIG memory parameters.
+enum class Kind { kBool, kInt, kMemory, kMemoryPercent, kString, kEnum, kSpecial };
 
 struct Param {
   std::string_view name;
@@ -66,6 +69,11 @@ Param L(std::string_view n, int64_t Config::*m, int64_t lo, int64_t hi, bool mut
 }
 Param M(std::string_view n, int64_t Config::*m, int64_t lo, int64_t hi, bool mut = true) {
   Param p{n, {}, Kind::kMemory, mut, lo, hi, {}};
+  p.l = m;
+  return p;
+}
+Param MP(std::string_view n, int64_t Config::*m) {
+  Param p{n, {}, Kind::kMemoryPercent, true, 0, LLONG_MAX, {}};
   p.l = m;
   return p;
 }
@@ -283,6 +291,7 @@ const std::vector<Param>& params() {
       E("maxmemory-policy", &Config::maxmemory_policy, kPolicies),
       I("maxmemory-samples", &Config::maxmemory_samples, 1, INT_MAX),
       I("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0, 100),
+      MP("maxmemory-clients", &Config::maxmemory_clients),
       I("lfu-log-factor", &Config::lfu_log_factor, 0, INT_MAX),
       I("lfu-decay-time", &Config::lfu_decay_time, 0, INT_MAX),
       B("lazyfree-lazy-eviction", &Config::lazyfree_lazy_eviction),
@@ -329,6 +338,63 @@ const Param* find_param(std::string_view name) {
   return nullptr;
 }
 
+// Redis's string2ll: an optional '-', then digits without a leading zero ("0" alone is
+// fine), within int64.
+std::optional<int64_t> strict_int64(std::string_view s) {
+  if (s == "0") return 0;
+  const bool neg = !s.empty() && s[0] == '-';
+  std::string_view d = neg ? s.substr(1) : s;
+  if (d.empty() || d[0] < '1' || d[0] > '9') return std::nullopt;
+  return parse_int64(s);
+}
+
+// maxmemory-clients as Redis 7.0 reads it. "N%" (N a plain non-negative integer) is
+// stored as -N. Anything else goes through memtoull: no sign, digits (none reads as 0;
+// too many saturate), an optional unit; the product wraps around 2^64 and is taken as
+// signed, so a huge byte count can come out negative and so read as a percentage (the
+// caller refuses below -100): Redis answers exactly that way.
+bool parse_memory_or_percent(std::string_view v, int64_t* out) {
+  if (v.size() > 1 && v.back() == '%') {
+    std::optional<int64_t> n = strict_int64(v.substr(0, v.size() - 1));
+    if (!n || *n < 0) return false;
+    *out = -*n;
+    return true;
+  }
+  if (!v.empty() && v[0] == '-') return false;
+  size_t digits = 0;
+  while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) digits++;
+  if (digits >= 128) return false;  // Redis's digit buffer
+  const std::string unit = ascii_lower(v.substr(digits));
+  uint64_t mul;
+  if (unit.empty() || unit == "b")
+    mul = 1;
+  else if (unit == "k")
+    mul = 1000;
+  else if (unit == "kb")
+    mul = 1024;
+  else if (unit == "m")
+    mul = 1000ull * 1000;
+  else if (unit == "mb")
+    mul = 1024ull * 1024;
+  else if (unit == "g")
+    mul = 1000ull * 1000 * 1000;
+  else if (unit == "gb")
+    mul = 1024ull * 1024 * 1024;
+  else
+    return false;
+  uint64_t n = 0;
+  for (size_t i = 0; i < digits; i++) {
+    const uint64_t d = static_cast<uint64_t>(v[i] - '0');
+    if (n > (UINT64_MAX - d) / 10) {
+      n = UINT64_MAX;  // strtoull saturates
+      break;
+    }
+    n = n * 10 + d;
+  }
+  *out = static_cast<int64_t>(n * mul);
+  return true;
+}
+
 std::string value_of(const Config& c, const Param& p) {
   switch (p.kind) {
     case Kind::kBool:
@@ -337,6 +403,8 @@ std::string value_of(const Config& c, const Param& p) {
       return p.i ? std::to_string(c.*p.i) : std::to_string(c.*p.l);
     case Kind::kMemory:
       return std::to_string(c.*p.l);
+    case Kind::kMemoryPercent:
+      return c.*p.l < 0 ? std::to_string(-(c.*p.l)) + "%" : std::to_string(c.*p.l);
     case Kind::kString:
     case Kind::kEnum:
       return c.*p.s;
@@ -379,6 +447,13 @@ ConfigError assign(Config& c, const Param& p, std::span<const std::string> args)
         c.*p.i = static_cast<int>(n);
       else
         c.*p.l = n;
+      return {};
+    }
+    case Kind::kMemoryPercent: {
+      int64_t n;
+      if (!parse_memory_or_percent(v, &n)) return {"argument must be a memory or percent value"};
+      if (n < -100) return {"percentage argument must be less or equal to 100"};
+      c.*p.l = n;
       return {};
     }
     case Kind::kString:

@@ -49,6 +49,9 @@ struct Config {
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
   int maxmemory_eviction_tenacity = 10;
+  // Client eviction: bytes, or a percentage of maxmemory stored negated (-10 is "10%"), as
+  // Redis keeps it; 0 is off.
+  int64_t maxmemory_clients = 0;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   bool lazyfree_lazy_eviction = false;

@@ -320,7 +320,7 @@ std::string Server::info(std::span<const std::string_view> sections) {
     w.u("expired_time_cap_reached_count", ks.expired_time_cap_reached_count);
     w("expire_cycle_cpu_milliseconds", "0");
     w.u("evicted_keys", stats_.evicted_keys);
-    w("evicted_clients", "0");
+    w.u("evicted_clients", stats_.evicted_clients);
     const uint64_t exceeded_us =
         stats_.eviction_exceeded_since_us
             ? static_cast<uint64_t>(mono_us() - stats_.eviction_exceeded_since_us)

@@ -130,6 +130,7 @@ Server::Server(Config config) : config_(std::move(config)), watches_(config_.dat
   free_policy_.worker = &lazy_free_;
   on_config_changed("lazyfree-lazy-server-del");
   configure_output_limits();
+  configure_client_eviction();
   apply_eviction_config();
   for (int i = 0; i < config_.databases; i++) {
     dbs_.push_back(std::make_unique<store::Db>(i, &now_ms_, &keyspace_stats_));
@@ -308,6 +309,11 @@ void Server::before_sleep() {
   fanned_out_ = false;
   process_unblocked_clients();
   handle_parked_reads(parked_reads_);
+  if (client_evict_limit_) {
+    // Output queued in this iteration (replies, messages) counts before it is written.
+    for (Client* c : pending_writes_) track_client_memory(*c);
+    evict_clients();
+  }
   handle_pending_writes();
   io_threads_active_ = fanned_out_;
   free_closing_clients();
@@ -327,6 +333,7 @@ void Server::free_client(uint64_t id) {
   unwatch_all(*c);
   if (c->in_pending_writes) std::erase(pending_writes_, c);
   if (c->read_parked) std::erase(parked_reads_, c);
+  clients_memory_ -= c->tracked_memory;
   clients_.erase(it);
 }
 
@@ -395,6 +402,10 @@ int64_t Server::cron() {
       }
     }
   }
+  if (client_evict_limit_) {
+    recount_client_memory();
+    evict_clients();
+  }
   // The peak is sampled here rather than per allocation: cheap and close enough.
   if ((cron_loops_ & 7) == 0) stats_.peak_memory = std::max(stats_.peak_memory, used_memory());
   int hz = config_.hz > 0 ? config_.hz : 1;
@@ -421,6 +432,7 @@ void Server::on_config_changed(std::string_view name) {
     if (config_.maxmemory == 0) out_of_memory_ = false;
   }
   if (name == "client-output-buffer-limit") configure_output_limits();
+  if (name == "maxmemory-clients" || name == "maxmemory") configure_client_eviction();
   if (name == "notify-keyspace-events")
     for (int i = 0; i < db_count(); i++) update_db_hooks(i);
   if (name == "busy-poll-us") loop_->set_busy_poll_us(config_.busy_poll_us);

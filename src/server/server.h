@@ -53,6 +53,7 @@ struct ServerStats {
   std::map<std::string, uint64_t, std::less<>> error_codes;  // errorstats: "ERR" -> count
   size_t peak_memory = 0;
   uint64_t evicted_keys = 0;
+  uint64_t evicted_clients = 0;
   // Time spent over maxmemory: closed stretches, and the start of the open one (mono_us, 0
   // when within the limit).
   uint64_t eviction_exceeded_us = 0;
@@ -244,6 +245,9 @@ class Server {
   // Re-reads the limits from the config (start-up, CONFIG SET).
   void configure_output_limits();
 
+  // maxmemory-clients (client_evict.cc): the limit in bytes in force, 0 when off.
+  size_t client_eviction_limit() const { return client_evict_limit_; }
+
   // The scripting engine (script/, installed by main or on first use by commands/).
   ScriptHost* script_host() { return script_host_.get(); }
   void set_script_host(std::unique_ptr<ScriptHost> host) { script_host_ = std::move(host); }
@@ -274,6 +278,12 @@ class Server {
   void queue_write(Client& c);
   size_t deliver(PubSub::Kind kind, std::string_view channel, std::string_view message);
   void check_output_limits(Client& c);
+  // Client eviction (client_evict.cc). Every call site tests client_evict_limit_ first,
+  // so with maxmemory-clients 0 each costs one branch.
+  void configure_client_eviction();
+  void track_client_memory(Client& c);
+  void recount_client_memory();
+  void evict_clients();
   void count_error(std::string_view code);
   void account_call(Command& cmd, int64_t dt_us, resp::Reply& reply, uint64_t errors_before);
   void before_sleep();
@@ -342,6 +352,9 @@ class Server {
   };
   OutputLimit obuf_limits_[2];                   // normal, pubsub clients
   size_t obuf_watch_[2] = {SIZE_MAX, SIZE_MAX};  // smallest non-zero limit of each
+  size_t client_evict_limit_ = 0;                // maxmemory-clients resolved to bytes; 0: off
+  size_t clients_memory_ = 0;                    // Client::tracked_memory summed over every client
+  int64_t client_evict_warned_ms_ = 0;
   store::KeyspaceStats keyspace_stats_;
   store::AccessPolicy access_policy_;  // LRU or LFU bits in every entry (maxmemory-policy)
   store::EvictPolicy evict_policy_ = store::EvictPolicy::kNoEviction;

@@ -126,6 +126,37 @@ TEST(ConfigSet, ValuesAndSideRules) {
   EXPECT_FALSE(ConfigTable::is_mutable("databases"));
 }
 
+TEST(ConfigSet, MaxmemoryClientsBytesOrPercent) {
+  Config cfg;
+  auto get = [&] {
+    std::vector<std::pair<std::string, std::string>> out;
+    ConfigTable::get(cfg, "maxmemory-clients", &out);
+    return out.at(0).second;
+  };
+  EXPECT_EQ(get(), "0");
+  EXPECT_FALSE(ConfigTable::set(cfg, "maxmemory-clients", "10%"));
+  EXPECT_EQ(cfg.maxmemory_clients, -10);  // stored negated, as Redis
+  EXPECT_EQ(get(), "10%");
+  EXPECT_FALSE(ConfigTable::set(cfg, "maxmemory-clients", "2kb"));
+  EXPECT_EQ(get(), "2048");
+  const std::string bad = "argument must be a memory or percent value";
+  for (const char* v : {"-1", "abc", "1.5%", "05%", "-0%", " 5%", "%", "5t", "+5"})
+    EXPECT_EQ(ConfigTable::set(cfg, "maxmemory-clients", v).message, bad) << v;
+  EXPECT_EQ(ConfigTable::set(cfg, "maxmemory-clients", "101%").message,
+            "percentage argument must be less or equal to 100");
+  EXPECT_EQ(get(), "2048");
+  // memtoull's result past 2^63 reads as a negative number, i.e. a percentage.
+  EXPECT_FALSE(ConfigTable::set(cfg, "maxmemory-clients", "18446744073709551615"));
+  EXPECT_EQ(get(), "1%");
+  EXPECT_FALSE(ConfigTable::set(cfg, "maxmemory-clients", ""));
+  EXPECT_EQ(get(), "0");
+  // The config file takes the same forms.
+  std::string line;
+  int line_no = 0;
+  EXPECT_FALSE(ConfigTable::load_text(cfg, "maxmemory-clients 25%\n", &line, &line_no));
+  EXPECT_EQ(cfg.maxmemory_clients, -25);
+}
+
 TEST(ConfigSet, ManyIsAllOrNothing) {
   using SV = std::pair<std::string_view, std::string_view>;
   Config cfg;
