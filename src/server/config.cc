@@ -348,6 +348,22 @@ std::optional<int64_t> strict_int64(std::string_view s) {
   return parse_int64(s);
 }
 
+// The multiplier of a memory unit as Redis's memtoull reads it, in any case: "" and "b"
+// are bytes, "k"/"m"/"g" powers of 1000, "kb"/"mb"/"gb" powers of 1024; 0 for anything else.
+uint64_t memory_unit(std::string_view unit) {
+  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {{"", 1},
+                                                                     {"b", 1},
+                                                                     {"k", 1000},
+                                                                     {"kb", 1024},
+                                                                     {"m", 1000ull * 1000},
+                                                                     {"mb", 1ull << 20},
+                                                                     {"g", 1000ull * 1000 * 1000},
+                                                                     {"gb", 1ull << 30}};
+  for (const auto& [name, mul] : kUnits)
+    if (iequals(unit, name)) return mul;
+  return 0;
+}
+
 // maxmemory-clients as Redis 7.0 reads it. "N%" (N a plain non-negative integer) is
 // stored as -N. Anything else goes through memtoull: no sign, digits (none reads as 0;
 // too many saturate), an optional unit; the product wraps around 2^64 and is taken as
@@ -364,24 +380,8 @@ bool parse_memory_or_percent(std::string_view v, int64_t* out) {
   size_t digits = 0;
   while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) digits++;
   if (digits >= 128) return false;  // Redis's digit buffer
-  const std::string unit = ascii_lower(v.substr(digits));
-  uint64_t mul;
-  if (unit.empty() || unit == "b")
-    mul = 1;
-  else if (unit == "k")
-    mul = 1000;
-  else if (unit == "kb")
-    mul = 1024;
-  else if (unit == "m")
-    mul = 1000ull * 1000;
-  else if (unit == "mb")
-    mul = 1024ull * 1024;
-  else if (unit == "g")
-    mul = 1000ull * 1000 * 1000;
-  else if (unit == "gb")
-    mul = 1024ull * 1024 * 1024;
-  else
-    return false;
+  const uint64_t mul = memory_unit(v.substr(digits));
+  if (mul == 0) return false;
   uint64_t n = 0;
   for (size_t i = 0; i < digits; i++) {
     const uint64_t d = static_cast<uint64_t>(v[i] - '0');
@@ -487,24 +487,8 @@ bool parse_memory(std::string_view s, int64_t* out) {
   size_t digits = 0;
   while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) digits++;
   if (digits == 0) return false;
-  std::string unit = ascii_lower(s.substr(digits));
-  int64_t mul;
-  if (unit.empty() || unit == "b")
-    mul = 1;
-  else if (unit == "k")
-    mul = 1000;
-  else if (unit == "kb")
-    mul = 1024;
-  else if (unit == "m")
-    mul = 1000ll * 1000;
-  else if (unit == "mb")
-    mul = 1024ll * 1024;
-  else if (unit == "g")
-    mul = 1000ll * 1000 * 1000;
-  else if (unit == "gb")
-    mul = 1024ll * 1024 * 1024;
-  else
-    return false;
+  const auto mul = static_cast<int64_t>(memory_unit(s.substr(digits)));
+  if (mul == 0) return false;
   int64_t v = 0;
   for (size_t i = 0; i < digits; i++) {
     int d = s[i] - '0';

@@ -55,15 +55,6 @@ class ClientEvictionTest : public ServerTest {
                       end == std::string::npos ? std::string::npos : end - begin - 1);
   }
 
-  static bool eventually(const std::function<bool()>& cond, int timeout_ms = 5000) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (cond()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return cond();
-  }
-
   void set_limit(const std::string& v) {
     ASSERT_EQ(str(conn().cmd({"CONFIG", "SET", "maxmemory-clients", v})), "OK");
   }

@@ -347,14 +347,18 @@ std::string info_field(Conn& c, const std::string& section, const std::string& k
   return text.substr(pos, text.find("\r\n", pos) - pos);
 }
 
-bool wait_blocked_clients(Conn& c, int n, std::chrono::milliseconds timeout) {
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const std::string want = std::to_string(n);
-  while (info_field(c, "clients", "blocked_clients") != want) {
+  while (!cond()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return true;
+}
+
+bool wait_blocked_clients(Conn& c, int n, std::chrono::milliseconds timeout) {
+  const std::string want = std::to_string(n);
+  return eventually([&] { return info_field(c, "clients", "blocked_clients") == want; }, timeout);
 }
 
 bool allocator_reports_memory(Conn& c) {

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <ostream>
@@ -101,6 +102,9 @@ class Conn {
 
 // One "key:value" field of an INFO section ("" when absent).
 std::string info_field(Conn& c, const std::string& section, const std::string& key);
+// Polls cond until it holds; false when timeout passes first.
+bool eventually(const std::function<bool()>& cond,
+                std::chrono::milliseconds timeout = std::chrono::seconds(5));
 // Polls c's INFO until blocked_clients is n; false when timeout passes first.
 bool wait_blocked_clients(Conn& c, int n,
                           std::chrono::milliseconds timeout = std::chrono::seconds(5));

@@ -71,16 +71,6 @@ long long peak_rss_kb(pid_t pid) {
 class PubSubTest : public ServerTest {
  protected:
   std::unique_ptr<Conn> connect() { return std::make_unique<Conn>(port()); }
-  // Waits until cond() holds (polling), up to timeout_ms.
-  template <class Cond>
-  bool eventually(Cond cond, int timeout_ms = 5000) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (cond()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return cond();
-  }
   long long pubsub_clients() {
     std::string list = str(conn().cmd({"CLIENT", "LIST", "TYPE", "pubsub"}));
     long long n = 0;
@@ -364,12 +354,10 @@ TEST_P(PubSubTest, SoftLimitNeedsToLastItsSeconds) {
   EXPECT_EQ(pubsub_clients(), 1);
   // 1 s: the next messages after a second over the limit close it.
   conn().cmd({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 0 1mb 1"});
-  EXPECT_TRUE(eventually(
-      [&] {
-        conn().cmd({"PUBLISH", "flood", payload});
-        return pubsub_clients() == 0;
-      },
-      5000));
+  EXPECT_TRUE(eventually([&] {
+    conn().cmd({"PUBLISH", "flood", payload});
+    return pubsub_clients() == 0;
+  }));
 }
 
 TEST_P(PubSubTest, NormalClientCutOffByBigReply) {
