@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libjemalloc-dev liburing-dev liblzf-dev libhiredis-dev libgtest-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
-  redis-server redis-tools python3 python3-matplotlib python3-redis clang-format
+  redis-server redis-tools python3 python3-matplotlib python3-redis nodejs node-redis clang-format
 )
 
 missing=()
