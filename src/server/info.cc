@@ -117,9 +117,8 @@ MemoryOverhead Server::memory_overhead() {
   stats_.peak_memory = std::max(stats_.peak_memory, used);
   mh.peak = stats_.peak_memory;
   mh.startup = startup_memory_;
-  for (auto& [id, c] : clients_)
-    mh.clients_normal +=
-        c->query.capacity() + c->out().allocated() + (c->multi ? c->multi->memory() : 0);
+  // Redis's mem_clients_normal sums the same per-client figure as client eviction.
+  for (auto& [id, c] : clients_) mh.clients_normal += c->memory_usage();
   if (script_host_) {
     const ScriptMemory sm = script_host_->memory();
     mh.lua_caches = sm.scripts_eval;

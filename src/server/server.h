@@ -67,7 +67,7 @@ struct MemoryOverhead {
   MemoryStats alloc;          // the allocator's figures when taken
   size_t peak = 0;            // highest `used` seen
   size_t startup = 0;         // allocated when the server started serving
-  size_t clients_normal = 0;  // query and reply buffers of every client
+  size_t clients_normal = 0;  // Client::memory_usage() of every client
   size_t lua_caches = 0;      // cached EVAL scripts (ScriptMemory::scripts_eval)
   size_t functions_caches = 0;
   struct DbTables {
