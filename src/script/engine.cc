@@ -471,9 +471,7 @@ void Engine::eval(server::CommandContext& ctx, bool by_sha, bool read_only) {
   std::string sha;
   Script* s = nullptr;
   if (by_sha) {
-    sha.assign(script);
-    for (char& c : sha)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    sha = ascii_lower(script);
     auto it = scripts_.find(sha);
     if (it == scripts_.end()) {
       ctx.reply.error(kNoScript);
@@ -518,10 +516,7 @@ uint32_t Engine::command_flags(std::span<const std::string_view> argv, uint32_t 
     declared = f->flags;
   } else if (iequals(name, "evalsha") || iequals(name, "evalsha_ro")) {
     if (argv[1].size() != 40) return row_flags;
-    std::string sha(argv[1]);
-    for (char& c : sha)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    auto it = scripts_.find(sha);
+    auto it = scripts_.find(ascii_lower(argv[1]));
     if (it == scripts_.end()) return row_flags;
     declared = it->second.flags;
   } else {
@@ -630,10 +625,7 @@ void Engine::script_load(server::CommandContext& ctx, std::string_view body) {
 
 bool Engine::script_exists(std::string_view sha) const {
   if (sha.size() != 40) return false;
-  std::string key(sha);
-  for (char& c : key)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return scripts_.contains(key);
+  return scripts_.contains(ascii_lower(sha));
 }
 
 void Engine::script_flush() {
