@@ -34,10 +34,6 @@ constexpr const char* kRedisVersion = "7.0.15";
 constexpr int kRedisVersionNum = 0x07000f;
 
 constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
-constexpr std::string_view kBusyEval =
-    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-constexpr std::string_view kBusyFunction =
-    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
 char kEngineKey;  // registry: the Engine, for the count hook (hooks take no upvalues)
 

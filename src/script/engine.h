@@ -62,6 +62,13 @@ std::string parse_shebang(std::string_view body, uint32_t* flags, size_t* header
 // The lowercase hex SHA-1 of s (redis.sha1hex, the script cache's key).
 std::string sha1_hex(std::string_view s);
 
+// What other clients get while a script (EVAL family) or a function runs past
+// busy-reply-threshold, and what FUNCTION STATS answers during an EVAL script.
+inline constexpr std::string_view kBusyEval =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
 // EVAL's and FCALL's numkeys (argv[2]) checked as Redis does: nullopt after replying the
 // error. not_integer is what a count that is no integer answers (the two commands differ).
 std::optional<size_t> parse_numkeys(server::CommandContext& ctx, std::string_view not_integer);
@@ -157,7 +164,8 @@ class Engine final : public server::ScriptHost {
   std::string create_library(std::string_view code, LibrarySet& set, bool replace,
                              std::string* name);
   void free_library(Library& lib);
-  void run_function(server::CommandContext& ctx, const Function& fn, bool read_only);
+  // Frees every library of set and empties it (FUNCTION FLUSH, RESTORE).
+  void free_libraries(LibrarySet& set);
   // The cached script for sha, compiling body when it is new; null after replying the
   // error (compile error, bad shebang).
   Script* find_or_create(std::string_view sha, std::string_view body, resp::Reply& reply);

@@ -192,9 +192,7 @@ class RdbReader {
 // Function names are looked up case-insensitively (Redis's functions dict), library
 // names and the names within one library are not.
 std::string Engine::LibrarySet::key(std::string_view function_name) {
-  std::string k(function_name);
-  for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return k;
+  return ascii_lower(function_name);
 }
 
 const Engine::Function* Engine::LibrarySet::find(std::string_view function_name) const {
@@ -249,6 +247,12 @@ void Engine::create_function_state() {
 void Engine::free_library(Library& lib) {
   for (Function& f : lib.functions) luaL_unref(F_, LUA_REGISTRYINDEX, f.ref);
   lib.functions.clear();
+}
+
+void Engine::free_libraries(LibrarySet& set) {
+  for (auto& [name, lib] : set.libraries) free_library(*lib);
+  set.libraries.clear();
+  set.functions.clear();
 }
 
 std::string Engine::create_library(std::string_view code, LibrarySet& set, bool replace,
@@ -549,9 +553,7 @@ void Engine::function_flush(server::CommandContext& ctx) {
     ctx.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     return;
   }
-  for (auto& [name, lib] : libs_.libraries) free_library(*lib);
-  libs_.libraries.clear();
-  libs_.functions.clear();
+  free_libraries(libs_);
   lua_gc(F_, LUA_GCCOLLECT, 0);
   ctx.reply.ok();
 }
@@ -639,15 +641,11 @@ void Engine::function_restore(server::CommandContext& ctx) {
     }
   }
   if (!err.empty()) {
-    for (auto& [name, lib] : loaded.libraries) free_library(*lib);
+    free_libraries(loaded);
     ctx.reply.error("ERR " + err);
     return;
   }
-  if (policy == Policy::kFlush) {
-    for (auto& [name, lib] : libs_.libraries) free_library(*lib);
-    libs_.libraries.clear();
-    libs_.functions.clear();
-  }
+  if (policy == Policy::kFlush) free_libraries(libs_);
   for (auto& [name, lib] : loaded.libraries) {
     if (std::unique_ptr<Library> old = libs_.unlink(name)) free_library(*old);
     libs_.link(std::move(lib));
@@ -658,9 +656,7 @@ void Engine::function_restore(server::CommandContext& ctx) {
 void Engine::function_stats(server::CommandContext& ctx) {
   resp::Reply& r = ctx.reply;
   if (run_ && run_->eval_mode) {
-    r.error(
-        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
-        "NOSAVE.");
+    r.error(kBusyEval);
     return;
   }
   r.map(2);
