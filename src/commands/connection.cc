@@ -242,8 +242,7 @@ void client_list(CommandContext& ctx) {
 
 void client_unblock(CommandContext& ctx) {
   if (ctx.argc() > 4) {
-    ctx.reply.error(
-        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    reply_subcommand_syntax_error(ctx.reply, "CLIENT", ctx.arg(1));
     return;
   }
   auto id = parse_int64(ctx.arg(2));

@@ -92,14 +92,9 @@ void spublish(CommandContext& ctx) {
 
 // --- PUBSUB ---------------------------------------------------------------------------
 
-void subcommand_syntax_error(CommandContext& ctx) {
-  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
-                  std::string(ctx.arg(1)) + "'. Try PUBSUB HELP.");
-}
-
 void list_names(CommandContext& ctx, PubSub::Kind kind) {
   if (ctx.argc() > 3) {
-    subcommand_syntax_error(ctx);
+    reply_subcommand_syntax_error(ctx.reply, "PUBSUB", ctx.arg(1));
     return;
   }
   const bool filtered = ctx.argc() == 3;

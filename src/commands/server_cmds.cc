@@ -1219,8 +1219,7 @@ void debug(CommandContext& ctx) {
     // STRINGMATCH-LEN is the name client test suites use for the same matcher check.
     debug_stringmatch_test(ctx);
   } else {
-    ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(sub) +
-                    "'. Try DEBUG HELP.");
+    reply_subcommand_syntax_error(ctx.reply, "DEBUG", sub);
   }
 }
 

@@ -545,8 +545,7 @@ void Engine::function_delete(server::CommandContext& ctx) {
 void Engine::function_flush(server::CommandContext& ctx) {
   // ASYNC and SYNC both free at once (see SCRIPT FLUSH).
   if (ctx.argc() > 3) {
-    ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
-                    std::string(ctx.arg(1)) + "'. Try FUNCTION HELP.");
+    server::reply_subcommand_syntax_error(ctx.reply, "FUNCTION", ctx.arg(1));
     return;
   }
   if (ctx.argc() == 3 && !iequals(ctx.arg(2), "sync") && !iequals(ctx.arg(2), "async")) {

@@ -171,6 +171,10 @@ struct CommandContext {
 // Replies a HELP array the way Redis does: the first line, the lines, then "HELP".
 void reply_help(resp::Reply& reply, std::string_view first,
                 std::span<const std::string_view> lines);
+// Redis's addReplySubcommandSyntaxError: a known subcommand given the wrong arguments.
+// command: the container's name as its HELP is spelled (upper case).
+void reply_subcommand_syntax_error(resp::Reply& reply, std::string_view command,
+                                   std::string_view sub);
 // Handler of a container command (CLIENT, CONFIG, OBJECT...) reached without a known
 // subcommand; dispatch normally answers before it runs.
 void reply_container_fallback(CommandContext& ctx);

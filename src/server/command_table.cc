@@ -69,6 +69,12 @@ void reply_help(resp::Reply& reply, std::string_view first,
   reply.simple("    Prints this help.");
 }
 
+void reply_subcommand_syntax_error(resp::Reply& reply, std::string_view command,
+                                   std::string_view sub) {
+  reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(sub) +
+              "'. Try " + std::string(command) + " HELP.");
+}
+
 void reply_container_fallback(CommandContext& ctx) {
   ctx.reply.error("ERR syntax error");
 }
