@@ -72,22 +72,12 @@ trap 'exit 130' INT TERM
 
 # Prints a free 127.0.0.1 port in the range, skipping the ones given as arguments.
 free_port() {
-  python3 - "$port_range" "$@" <<'EOF'
-import socket, sys
-lo, hi = (int(x) for x in sys.argv[1].split("-"))
-skip = {int(x) for x in sys.argv[2:]}
-for port in list(range(lo, hi + 1)) + [0]:
-    if port in skip:
-        continue
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-        print(s.getsockname()[1])
-        break
-    except OSError:
-        pass
-    finally:
-        s.close()
+  python3 - "$repo/tools" "$port_range" "$@" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+from benchlib import free_port
+lo, hi = (int(x) for x in sys.argv[2].split("-"))
+print(free_port(lo, hi, {int(x) for x in sys.argv[3:]}))
 EOF
 }
 
@@ -120,6 +110,26 @@ start() {
 
 failed=0
 summary=()
+
+# record LABEL TOOL RC OUTPUT: prints a tool's output and adds its summary line (the
+# output's last line, or why there is none worth showing).
+record() {
+  local label=$1 tool=$2 rc=$3 out=$4
+  echo "$out"
+  local last
+  last="$(printf '%s\n' "$out" | tail -n 1)"
+  if [ "$rc" -eq 0 ]; then
+    summary+=("ok    $label: $last")
+    return
+  fi
+  failed=1
+  if [ "$rc" -eq 124 ]; then
+    last="timed out after ${per_file_timeout}s"
+  elif ! printf '%s' "$last" | grep -q 'difference(s)'; then
+    last="$tool failed (exit $rc): $last"
+  fi
+  summary+=("FAIL  $label: $last")
+}
 for file in "${files[@]}"; do
   name="$(basename "$file")"
   ref_port="$(free_port)"
@@ -133,20 +143,7 @@ for file in "${files[@]}"; do
     [ "$mode" = resp3 ] && flags+=(--resp3)
     echo "=== $name ($mode)"
     out="$(timeout "$per_file_timeout" python3 "$diff_tool" "${flags[@]}" "$file" 2>&1)"
-    rc=$?
-    echo "$out"
-    last="$(printf '%s\n' "$out" | tail -n 1)"
-    if [ $rc -eq 0 ]; then
-      summary+=("ok    $name $mode: $last")
-    else
-      failed=1
-      if [ $rc -eq 124 ]; then
-        last="timed out after ${per_file_timeout}s"
-      elif ! printf '%s' "$last" | grep -q 'difference(s)'; then
-        last="resp-diff failed (exit $rc): $last"
-      fi
-      summary+=("FAIL  $name $mode: $last")
-    fi
+    record "$name $mode" resp-diff $? "$out"
     for p in "${pids[@]}"; do
       if ! kill -0 "$p" 2>/dev/null; then
         summary+=("FAIL  $name $mode: a server exited during the run (pid $p)")
@@ -162,16 +159,7 @@ if [ ${#notify_files[@]} -gt 0 ]; then
   echo "=== keyspace notifications (tools/notify-diff.py)"
   out="$(RKV_PORT_RANGE="$port_range" timeout "$per_file_timeout" python3 "$repo/tools/notify-diff.py" \
     --server "$server" --redis "$redis" "${notify_files[@]}" 2>&1)"
-  rc=$?
-  echo "$out"
-  last="$(printf '%s\n' "$out" | tail -n 1)"
-  if [ $rc -eq 0 ]; then
-    summary+=("ok    notifications: $last")
-  else
-    failed=1
-    [ $rc -eq 124 ] && last="timed out after ${per_file_timeout}s"
-    summary+=("FAIL  notifications: $last")
-  fi
+  record notifications notify-diff $? "$out"
 fi
 
 echo

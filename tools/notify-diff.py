@@ -33,11 +33,13 @@ import glob
 import os
 import select
 import shlex
+import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import time
+
+from benchlib import Server, free_port, redis_like_args
 
 DEFAULT_VARIANTS = ["KEA", "KEAmn", "Kl", "Eg$", "Ex", "Kshz", "Etmd"]
 SYNC_CHANNEL = "notify-diff-sync"
@@ -293,46 +295,6 @@ def run_file(path, ref_port, test_port, variants_override, check_dirty):
     return diffs, compared
 
 
-def free_port(lo, hi, skip):
-    for port in list(range(lo, hi + 1)) + [0]:
-        if port in skip:
-            continue
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", port))
-            return s.getsockname()[1]
-        except OSError:
-            pass
-        finally:
-            s.close()
-    raise RuntimeError("no free port")
-
-
-def start_server(binary, port, workdir, name):
-    log = open(os.path.join(workdir, name + ".log"), "wb")
-    p = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no", "--dir", workdir,
-                          "--enable-debug-command", "yes"],
-                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    for _ in range(200):
-        if p.poll() is not None:
-            break
-        try:
-            c = Conn(port, timeout=0.5)
-            ok = c.call(["PING"])[0].startswith(b"+PONG")
-            c.close()
-            if ok:
-                return p
-        except OSError:
-            pass
-        time.sleep(0.05)
-    p.kill()
-    p.wait()
-    with open(os.path.join(workdir, name + ".log"), "rb") as f:
-        sys.stderr.write(f.read()[-2000:].decode("latin-1"))
-    raise RuntimeError("%s did not start on port %d" % (name, port))
-
-
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description=__doc__,
@@ -350,25 +312,28 @@ def main():
     variants = a.variants.split(",") if a.variants else None
     lo, hi = (int(x) for x in os.environ.get("RKV_PORT_RANGE", "7300-7399").split("-"))
 
-    procs = []
+    servers = []
     workdir = tempfile.mkdtemp(prefix="rkv-notify.")
     try:
-        ref_port, test_port = a.ref, a.test
-        if ref_port is None:
-            ref_port = free_port(lo, hi, set())
-            procs.append(start_server(a.redis, ref_port, workdir, "redis"))
-        if test_port is None:
-            test_port = free_port(lo, hi, {ref_port})
-            procs.append(start_server(a.server, test_port, workdir, "reactorkv"))
+        def start(label, binary, exclude):
+            port = free_port(lo, hi, exclude)
+            servers.append(Server(label, redis_like_args(binary, port, workdir,
+                                                         ["--enable-debug-command", "yes"]),
+                                  port, workdir))
+            servers[-1].start()
+            return port
+
+        ref_port = a.ref if a.ref is not None else start("redis", a.redis, set())
+        test_port = a.test if a.test is not None else start("reactorkv", a.server, {ref_port})
         total_diffs = total = 0
         for path in files:
             d, n = run_file(path, ref_port, test_port, variants, not a.no_dirty)
             print("%s: %d difference(s) in %d commands" % (os.path.basename(path), d, n))
             total_diffs += d
             total += n
-        for p in procs:
-            if p.poll() is not None:
-                print("a server exited during the run (exit %s)" % p.returncode)
+        for srv in servers:
+            if not srv.alive():
+                print("a server exited during the run (exit %s)" % srv.proc.returncode)
                 total_diffs += 1
         print("notify-diff: %d difference(s) in %d commands" % (total_diffs, total))
         return 1 if total_diffs else 0
@@ -376,16 +341,9 @@ def main():
         print("notify-diff: %s" % e, file=sys.stderr)
         return 2
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        subprocess.run(["rm", "-rf", workdir])
-
+        for srv in servers:
+            srv.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 if __name__ == "__main__":
     sys.exit(main())
