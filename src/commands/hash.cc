@@ -92,8 +92,7 @@ void hset_pairs(CommandContext& ctx, bool reply_ok) {
     for (size_t i = 2; i < ctx.argc(); i += 2) added += h.set(ctx.arg(i), ctx.arg(i + 1), lim);
   }
   if (created) ctx.db.add(e);
-  ctx.key_modified(kNotifyHash, "hset", ctx.arg(1));
-  ctx.server.add_dirty((ctx.argc() - 2) / 2 - 1);
+  ctx.key_modified(kNotifyHash, "hset", ctx.arg(1), (ctx.argc() - 2) / 2);
   if (reply_ok)
     ctx.reply.ok();
   else
@@ -196,8 +195,7 @@ void hdel(CommandContext& ctx) {
     }
   }
   if (deleted) {
-    ctx.key_modified(kNotifyHash, "hdel", ctx.arg(1));
-    ctx.server.add_dirty(static_cast<uint64_t>(deleted - 1));
+    ctx.key_modified(kNotifyHash, "hdel", ctx.arg(1), static_cast<uint64_t>(deleted));
   }
   if (now_empty) {
     ctx.db.remove(ctx.arg(1));

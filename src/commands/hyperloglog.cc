@@ -72,8 +72,7 @@ void pfadd(CommandContext& ctx) {
   }
   if (updated) {
     hll::invalidate_cache(b->data());
-    ctx.key_modified(kNotifyString, "pfadd", key);
-    ctx.server.add_dirty(updated - 1);
+    ctx.key_modified(kNotifyString, "pfadd", key, updated);
   }
   ctx.reply.integer(updated ? 1 : 0);
 }

@@ -432,8 +432,7 @@ void lrem(CommandContext& ctx) {
   }
   size_t removed = list::remove(*e, ctx.arg(3), count, list_config(ctx));
   if (removed) {
-    ctx.key_modified(kNotifyList, "lrem", ctx.arg(1));
-    ctx.server.add_dirty(removed - 1);
+    ctx.key_modified(kNotifyList, "lrem", ctx.arg(1), removed);
   }
   remove_if_empty(ctx, ctx.arg(1), e);
   ctx.reply.integer(static_cast<int64_t>(removed));

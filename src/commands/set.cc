@@ -89,8 +89,7 @@ void sadd(CommandContext& ctx) {
     for (std::string_view m : members) added += set->add(m, lim);
   }
   if (added) {
-    ctx.key_modified(kNotifySet, "sadd", key);
-    ctx.server.add_dirty(static_cast<uint64_t>(added - 1));
+    ctx.key_modified(kNotifySet, "sadd", key, static_cast<uint64_t>(added));
   }
   ctx.reply.integer(added);
 }
@@ -109,8 +108,7 @@ void srem(CommandContext& ctx) {
     bool now_empty = set->empty();
     set.done();
     if (removed) {
-      ctx.key_modified(kNotifySet, "srem", key);
-      ctx.server.add_dirty(static_cast<uint64_t>(removed - 1));
+      ctx.key_modified(kNotifySet, "srem", key, static_cast<uint64_t>(removed));
     }
     if (now_empty) {
       ctx.db.remove(key);
@@ -182,8 +180,7 @@ void spop_count(CommandContext& ctx) {
   BorrowedSet set(e);
   auto want = static_cast<uint64_t>(*count);
   uint64_t size = set->size();
-  ctx.key_modified(kNotifySet, "spop", key);
-  ctx.server.add_dirty(std::min(want, size) - 1);
+  ctx.key_modified(kNotifySet, "spop", key, std::min(want, size));
   if (want >= size) {
     // Everything: reply the whole set and drop the key.
     ctx.reply.set(size);

@@ -357,8 +357,7 @@ void sort_generic(CommandContext& ctx, bool readonly) {
   }
   ctx.db.set(dst, false);
   // Redis counts every stored element as a change.
-  ctx.key_modified(kNotifyList, "sortstore", *o.store);
-  ctx.server.add_dirty(rows * per_row - 1);
+  ctx.key_modified(kNotifyList, "sortstore", *o.store, rows * per_row);
   ctx.reply.integer(static_cast<int64_t>(rows * per_row));
 }
 

@@ -74,8 +74,7 @@ void put_zset(CommandContext& ctx, Entry* e) {
 void members_removed(CommandContext& ctx, std::string_view key, Zset& z, size_t removed,
                      std::string_view event) {
   if (removed == 0) return;
-  ctx.key_modified(kNotifyZset, event, key);
-  ctx.server.add_dirty(removed - 1);
+  ctx.key_modified(kNotifyZset, event, key, removed);
   if (z.empty()) {
     ctx.db.remove(key);
     ctx.notify(kNotifyGeneric, "del", key);
@@ -243,8 +242,7 @@ void zadd_generic(CommandContext& ctx, unsigned flags) {
     if (fresh) put_zset(ctx, fresh.release());
   }
   if (added || updated) {
-    ctx.key_modified(kNotifyZset, incr ? "zincr" : "zadd", key);
-    ctx.server.add_dirty(added + updated - 1);
+    ctx.key_modified(kNotifyZset, incr ? "zincr" : "zadd", key, added + updated);
   }
   if (incr) {
     if (processed)

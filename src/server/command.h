@@ -156,10 +156,12 @@ struct CommandContext {
   int64_t now_ms;
   Command* cmd = nullptr;  // the command (or subcommand) being run
 
-  // Reports a change to key in this db (notify.h): invalidates WATCHes, counts a change,
-  // publishes the notifications of class klass named event. Call once per change, where
-  // Redis calls signalModifiedKey/notifyKeyspaceEvent.
-  void key_modified(unsigned klass, std::string_view event, std::string_view key);
+  // Reports a change to key in this db (notify.h): invalidates WATCHes, counts `changes`
+  // (Redis's dirty: one per element a multi-element command changed), publishes the
+  // notifications of class klass named event. Call once per command and key, where Redis
+  // calls signalModifiedKey/notifyKeyspaceEvent.
+  void key_modified(unsigned klass, std::string_view event, std::string_view key,
+                    uint64_t changes = 1);
   // Only the notifications, for the events Redis fires without a change of their own
   // (SET's "expire" after its "set", LMOVE's pop after the push...).
   void notify(unsigned klass, std::string_view event, std::string_view key);

@@ -8,9 +8,10 @@
 
 namespace rkv::server {
 
-void CommandContext::key_modified(unsigned klass, std::string_view event, std::string_view key) {
+void CommandContext::key_modified(unsigned klass, std::string_view event, std::string_view key,
+                                  uint64_t changes) {
   server.signal_modified_key(db.id(), key);
-  server.add_dirty(1);
+  server.add_dirty(changes);
   server.notify_keyspace_event(klass, event, key, db.id());
 }
 
