@@ -198,8 +198,7 @@ void hdel(CommandContext& ctx) {
     ctx.key_modified(kNotifyHash, "hdel", ctx.arg(1), static_cast<uint64_t>(deleted));
   }
   if (now_empty) {
-    ctx.db.remove(ctx.arg(1));
-    ctx.notify(kNotifyGeneric, "del", ctx.arg(1));
+    ctx.remove_emptied(ctx.arg(1));
   }
   ctx.reply.integer(deleted);
 }

@@ -54,8 +54,7 @@ Entry* push_values(CommandContext& ctx, std::string_view key, Entry* e, ListEnd 
 // Deletes a list key left empty by a removal (with its "del" event); true when it did.
 bool remove_if_empty(CommandContext& ctx, std::string_view key, const Entry* e) {
   if (list::size(*e) != 0) return false;
-  ctx.db.remove(key);
-  ctx.notify(kNotifyGeneric, "del", key);
+  ctx.remove_emptied(key);
   return true;
 }
 

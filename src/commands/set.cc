@@ -111,8 +111,7 @@ void srem(CommandContext& ctx) {
       ctx.key_modified(kNotifySet, "srem", key, static_cast<uint64_t>(removed));
     }
     if (now_empty) {
-      ctx.db.remove(key);
-      ctx.notify(kNotifyGeneric, "del", key);
+      ctx.remove_emptied(key);
     }
   }
   ctx.reply.integer(removed);
@@ -189,8 +188,7 @@ void spop_count(CommandContext& ctx) {
       return true;
     });
     set.done();
-    ctx.db.remove(key);
-    ctx.notify(kNotifyGeneric, "del", key);
+    ctx.remove_emptied(key);
     return;
   }
   uint64_t remaining = size - want;
@@ -246,8 +244,7 @@ void spop(CommandContext& ctx) {
   set.done();
   ctx.key_modified(kNotifySet, "spop", key);
   if (now_empty) {
-    ctx.db.remove(key);
-    ctx.notify(kNotifyGeneric, "del", key);
+    ctx.remove_emptied(key);
   }
   ctx.reply.bulk(member);
 }
@@ -374,8 +371,7 @@ void smove(CommandContext& ctx) {
     from.done();
     ctx.key_modified(kNotifySet, "srem", src_key);
     if (now_empty) {
-      ctx.db.remove(src_key);
-      ctx.notify(kNotifyGeneric, "del", src_key);
+      ctx.remove_emptied(src_key);
     }
   }
   SetLimits lim = limits(ctx);

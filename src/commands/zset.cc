@@ -76,8 +76,7 @@ void members_removed(CommandContext& ctx, std::string_view key, Zset& z, size_t 
   if (removed == 0) return;
   ctx.key_modified(kNotifyZset, event, key, removed);
   if (z.empty()) {
-    ctx.db.remove(key);
-    ctx.notify(kNotifyGeneric, "del", key);
+    ctx.remove_emptied(key);
   }
 }
 

@@ -162,6 +162,9 @@ struct CommandContext {
   // calls signalModifiedKey/notifyKeyspaceEvent.
   void key_modified(unsigned klass, std::string_view event, std::string_view key,
                     uint64_t changes = 1);
+  // Deletes key, which a removal just emptied, with the "del" event (the removal's own
+  // key_modified already signalled and counted the change).
+  void remove_emptied(std::string_view key);
   // Only the notifications, for the events Redis fires without a change of their own
   // (SET's "expire" after its "set", LMOVE's pop after the push...).
   void notify(unsigned klass, std::string_view event, std::string_view key);

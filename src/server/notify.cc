@@ -19,6 +19,11 @@ void CommandContext::notify(unsigned klass, std::string_view event, std::string_
   server.notify_keyspace_event(klass, event, key, db.id());
 }
 
+void CommandContext::remove_emptied(std::string_view key) {
+  db.remove(key);
+  notify(kNotifyGeneric, "del", key);
+}
+
 void Server::publish_keyspace_event(std::string_view event, std::string_view key, int db) {
   const unsigned flags = config_.notify_keyspace_flags;
   std::string channel;
