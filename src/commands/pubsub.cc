@@ -34,7 +34,6 @@ void subscribe_to(CommandContext& ctx, PubSub::Kind kind, std::string_view what)
     ctx.server.pubsub().subscribe(subs, kind, ctx.arg(i));
     confirm(ctx, what, ctx.arg(i), false, kind);
   }
-  subs.set_pubsub_mode(true);
 }
 
 void unsubscribe_from(CommandContext& ctx, PubSub::Kind kind, std::string_view what) {
@@ -54,7 +53,6 @@ void unsubscribe_from(CommandContext& ctx, PubSub::Kind kind, std::string_view w
       confirm(ctx, what, ctx.arg(i), false, kind);
     }
   }
-  if (subs.total() == 0) subs.set_pubsub_mode(false);
 }
 
 void subscribe(CommandContext& ctx) {

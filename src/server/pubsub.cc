@@ -49,7 +49,6 @@ void PubSub::unsubscribe_all(Subscriptions& s) {
       if (it->second.empty()) maps_[k].erase(it);
     }
   }
-  s.pubsub_mode_ = false;
 }
 
 size_t PubSub::subscribers(Kind kind, std::string_view name) const {

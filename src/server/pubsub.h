@@ -103,18 +103,16 @@ class Subscriptions {
   size_t total() const { return channels() + patterns() + shard_channels(); }
   bool holds(PubSub::Kind kind, std::string_view name) const { return names_[kind].contains(name); }
 
-  // Redis's CLIENT_PUBSUB: set by any (P|S)SUBSCRIBE, cleared by an unsubscribe that
-  // leaves nothing subscribed. It makes the client a "pubsub" client (output-buffer
+  // Redis's CLIENT_PUBSUB, which is set by any (P|S)SUBSCRIBE and cleared once nothing is
+  // subscribed: holding any name. It makes the client a "pubsub" client (output-buffer
   // class, CLIENT LIST TYPE, flag P) and, in RESP2, restricts its commands.
-  bool pubsub_mode() const { return pubsub_mode_; }
-  void set_pubsub_mode(bool on) { pubsub_mode_ = on; }
+  bool pubsub_mode() const { return total() != 0; }
 
  private:
   friend class PubSub;
   Client* owner_;
   // Views of the registry's keys, which live as long as a subscriber holds them.
   std::unordered_set<std::string_view, NameHash, std::equal_to<>> names_[PubSub::kKinds];
-  bool pubsub_mode_ = false;
 };
 
 // Whether a RESP2 client in subscriber mode may run this command (full name, lower case).

@@ -120,7 +120,7 @@ TEST(PubSub, UnsubscribeAllForgetsEverything) {
     ps.subscribe(a, PubSub::kShard, "s" + std::to_string(i));
   }
   ps.subscribe(b, PubSub::kChannel, "c7");
-  a.set_pubsub_mode(true);
+  EXPECT_TRUE(a.pubsub_mode());
   ps.unsubscribe_all(a);
   EXPECT_EQ(a.total(), 0u);
   EXPECT_FALSE(a.pubsub_mode());
