@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -113,20 +114,10 @@ class WatchIndex {
   void touch_all(int db, BeforeFn&& before, AfterFn&& after);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return static_cast<size_t>(hash_bytes(s.data(), s.size(), hash_seed()));
-    }
-  };
-  struct Eq {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  };
   // A watcher: the client's state and the index of this key in its keys (stable: keys
   // are only appended to, and removed all at once).
   using Watchers = std::vector<std::pair<WatchState*, uint32_t>>;
-  using KeyMap = std::unordered_map<std::string, Watchers, Hash, Eq>;
+  using KeyMap = std::unordered_map<std::string, Watchers, SeededStringHash, std::equal_to<>>;
 
   // Marks each dirty (once: a client may be listed for several keys) and unwatches it.
   void make_dirty(const std::vector<WatchState*>& dirty);

@@ -30,15 +30,6 @@ namespace rkv::server {
 class Client;
 class Subscriptions;
 
-// Names are client-chosen: hashed with the process's seeded hash (no precomputed
-// collisions), and looked up by string_view without building a std::string.
-struct NameHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept {
-    return hash_bytes(s.data(), s.size(), hash_seed());
-  }
-};
-
 class PubSub {
  public:
   enum Kind : int { kChannel = 0, kPattern = 1, kShard = 2 };
@@ -78,7 +69,7 @@ class PubSub {
 
  private:
   using Subscribers = std::unordered_set<Subscriptions*>;
-  using Map = std::unordered_map<std::string, Subscribers, NameHash, std::equal_to<>>;
+  using Map = std::unordered_map<std::string, Subscribers, SeededStringHash, std::equal_to<>>;
   static bool matches(std::string_view pattern, std::string_view channel);
 
   Map maps_[kKinds];
@@ -112,7 +103,7 @@ class Subscriptions {
   friend class PubSub;
   Client* owner_;
   // Views of the registry's keys, which live as long as a subscriber holds them.
-  std::unordered_set<std::string_view, NameHash, std::equal_to<>> names_[PubSub::kKinds];
+  std::unordered_set<std::string_view, SeededStringHash, std::equal_to<>> names_[PubSub::kKinds];
 };
 
 // Whether a RESP2 client in subscriber mode may run this command (full name, lower case).

@@ -69,4 +69,14 @@ inline uint64_t hash_bytes(std::string_view s) {
   return hash_bytes(s.data(), s.size(), hash_seed());
 }
 
+// Hasher for standard containers keyed by client-chosen strings: the process's seeded
+// hash (no precomputed collisions), transparent so a string_view finds a std::string key
+// without building one (with std::equal_to<>).
+struct SeededStringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept {
+    return static_cast<size_t>(hash_bytes(s));
+  }
+};
+
 }  // namespace rkv
