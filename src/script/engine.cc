@@ -35,7 +35,7 @@ constexpr int kRedisVersionNum = 0x07000f;
 
 constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 
-char kEngineKey;  // registry: the Engine, for the count hook (hooks take no upvalues)
+char kEngineKey;  // registry: the Engine, for engine_of (hooks take no upvalues)
 
 Engine& self(lua_State* L) {
   return *static_cast<Engine*>(lua_touserdata(L, lua_upvalueindex(1)));
@@ -238,11 +238,7 @@ int error_handler(lua_State* L) {
 }
 
 void count_hook(lua_State* L, lua_Debug*) {
-  lua_pushlightuserdata(L, &kEngineKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  Engine* e = static_cast<Engine*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  e->on_hook(L);
+  engine_of(L).on_hook(L);
 }
 
 void set_closure(lua_State* L, Engine* e, const char* name, lua_CFunction fn) {
@@ -437,6 +433,14 @@ Engine::Script* Engine::find_or_create(std::string_view sha, std::string_view bo
   s.ref = luaL_ref(L_, LUA_REGISTRYINDEX);
   scripts_bytes_ += sha.size() + body.size();
   return &s;
+}
+
+Engine& engine_of(lua_State* L) {
+  lua_pushlightuserdata(L, &kEngineKey);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  Engine* e = static_cast<Engine*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return *e;
 }
 
 std::optional<size_t> parse_numkeys(server::CommandContext& ctx, std::string_view not_integer) {

@@ -69,6 +69,10 @@ inline constexpr std::string_view kBusyEval =
 inline constexpr std::string_view kBusyFunction =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
+class Engine;
+// The Engine that owns L (either of its states), for hooks, which take no upvalues.
+Engine& engine_of(lua_State* L);
+
 // EVAL's and FCALL's numkeys (argv[2]) checked as Redis does: nullopt after replying the
 // error. not_integer is what a count that is no integer answers (the two commands differ).
 std::optional<size_t> parse_numkeys(server::CommandContext& ctx, std::string_view not_integer);

@@ -40,8 +40,6 @@ constexpr unsigned char kOpcodeFunction = 245;
 constexpr unsigned char kOpcodeFunctionPreGa = 246;
 constexpr uint16_t kRdbVersion = 10;
 
-char kLoadEngineKey;  // registry: the Engine, for the load hook
-
 bool valid_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name)
@@ -54,11 +52,7 @@ int register_function(lua_State* L) {
 }
 
 void load_hook(lua_State* L, lua_Debug*) {
-  lua_pushlightuserdata(L, &kLoadEngineKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  Engine* e = static_cast<Engine*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  e->on_load_hook(L);
+  engine_of(L).on_load_hook(L);
 }
 
 // The flags a function may carry, in Redis's order (FUNCTION LIST shows them so).
@@ -222,10 +216,7 @@ std::unique_ptr<Engine::Library> Engine::LibrarySet::unlink(const std::string& n
 void Engine::create_function_state() {
   F_ = luaL_newstate();
   lua_State* L = F_;
-  open_api(L, false);
-  lua_pushlightuserdata(L, &kLoadEngineKey);
-  lua_pushlightuserdata(L, this);
-  lua_rawset(L, LUA_REGISTRYINDEX);
+  open_api(L, false);  // also registers this Engine for the hooks (engine_of)
   protect_globals(L);
   // What a library's code sees while it loads.
   lua_createtable(L, 0, 1);
