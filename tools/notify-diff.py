@@ -316,6 +316,9 @@ def main():
     workdir = tempfile.mkdtemp(prefix="rkv-notify.")
     try:
         def start(label, binary, exclude):
+            # The servers run in workdir: a relative path is the caller's.
+            if os.sep in binary:
+                binary = os.path.abspath(binary)
             port = free_port(lo, hi, exclude)
             servers.append(Server(label, redis_like_args(binary, port, workdir,
                                                          ["--enable-debug-command", "yes"]),
